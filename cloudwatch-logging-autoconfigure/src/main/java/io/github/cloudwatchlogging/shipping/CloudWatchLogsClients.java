@@ -1,0 +1,55 @@
+package io.github.cloudwatchlogging.shipping;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClientBuilder;
+
+/** Builds the SDK client the shipper needs: its own retries off, timeouts bounded, enough connections. */
+public final class CloudWatchLogsClients {
+
+    private CloudWatchLogsClients() {
+    }
+
+    /**
+     * Configures a builder for the shipper. Region, endpoint and credentials are set only when given, so the SDK's
+     * default chains apply otherwise.
+     */
+    public static CloudWatchLogsClientBuilder configure(CloudWatchLogsClientBuilder builder, ShipperSettings settings,
+            @Nullable String region, @Nullable URI endpoint, @Nullable AwsCredentialsProvider credentials) {
+        Duration timeout = settings.requestTimeout();
+        builder.httpClientBuilder(ApacheHttpClient.builder()
+            .maxConnections(Math.max(settings.maxInFlight(), 2))
+            .connectionTimeout(min(timeout, Duration.ofSeconds(5)))
+            .socketTimeout(timeout))
+            // The shipper retries with its own backoff for as long as its budget allows; SDK retries would multiply.
+            .overrideConfiguration((override) -> override.retryStrategy((retry) -> retry.maxAttempts(1))
+                .apiCallTimeout(timeout)
+                .apiCallAttemptTimeout(timeout));
+        if (region != null && !region.isBlank()) {
+            builder.region(Region.of(region.trim()));
+        }
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        if (credentials != null) {
+            builder.credentialsProvider(credentials);
+        }
+        return builder;
+    }
+
+    public static CloudWatchLogsClient create(ShipperSettings settings, @Nullable String region,
+            @Nullable URI endpoint, @Nullable AwsCredentialsProvider credentials) {
+        return configure(CloudWatchLogsClient.builder(), settings, region, endpoint, credentials).build();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return (a.compareTo(b) <= 0) ? a : b;
+    }
+
+}

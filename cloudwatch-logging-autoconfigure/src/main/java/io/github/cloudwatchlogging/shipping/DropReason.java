@@ -1,0 +1,24 @@
+package io.github.cloudwatchlogging.shipping;
+
+/** Why the shipper itself gave up on an event. */
+public enum DropReason {
+
+    /** The queue was full and the policy drops the newest event. */
+    QUEUE_FULL,
+
+    /** The queue was full and the policy evicted this older event for a newer one. */
+    EVICTED,
+
+    /** The queue stayed full for the whole block timeout. */
+    BLOCK_TIMEOUT,
+
+    /** The event alone is larger than the whole queue budget. */
+    LARGER_THAN_QUEUE,
+
+    /** The event arrived while the shipper was not running (before start or after stop). */
+    NOT_RUNNING,
+
+    /** The event was still undelivered when the shutdown timeout ran out. */
+    SHUTDOWN_TIMEOUT
+
+}

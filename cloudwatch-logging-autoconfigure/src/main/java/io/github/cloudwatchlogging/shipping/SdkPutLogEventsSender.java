@@ -1,0 +1,134 @@
+package io.github.cloudwatchlogging.shipping;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
+import software.amazon.awssdk.services.cloudwatchlogs.model.PutLogEventsRequest;
+import software.amazon.awssdk.services.cloudwatchlogs.model.PutLogEventsResponse;
+import software.amazon.awssdk.services.cloudwatchlogs.model.RejectedLogEventsInfo;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceAlreadyExistsException;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
+
+/**
+ * Sends batches with the AWS SDK's synchronous client. A missing group or stream is created (when allowed) and the
+ * same batch is sent again; creation happens only then, so normal operation makes no Describe or Create calls.
+ */
+public final class SdkPutLogEventsSender implements PutLogEventsSender {
+
+    private final CloudWatchLogsClient client;
+
+    private final ShipperSettings settings;
+
+    private final boolean ownsClient;
+
+    private final Object creation = new Object();
+
+    /**
+     * @param client the client; build it with the SDK's retries off ({@code maxAttempts(1)}), since the shipper
+     * retries itself
+     * @param ownsClient whether {@link #close()} closes the client
+     */
+    public SdkPutLogEventsSender(CloudWatchLogsClient client, ShipperSettings settings, boolean ownsClient) {
+        this.client = client;
+        this.settings = settings;
+        this.ownsClient = ownsClient;
+    }
+
+    @Override
+    public PutResult send(Batch batch) {
+        PutLogEventsRequest request = request(batch);
+        PutLogEventsResponse response;
+        try {
+            response = this.client.putLogEvents(request);
+        }
+        catch (ResourceNotFoundException ex) {
+            if (!this.settings.createLogStream()) {
+                throw ex;
+            }
+            createDestination();
+            response = this.client.putLogEvents(request);
+        }
+        RejectedLogEventsInfo rejected = response.rejectedLogEventsInfo();
+        if (rejected == null) {
+            return PutResult.ALL_ACCEPTED;
+        }
+        return PutResult.fromIndexes(batch.size(), rejected.tooOldLogEventEndIndex(),
+                rejected.expiredLogEventEndIndex(), rejected.tooNewLogEventStartIndex());
+    }
+
+    @Override
+    public void close() {
+        if (this.ownsClient) {
+            this.client.close();
+        }
+    }
+
+    private PutLogEventsRequest request(Batch batch) {
+        List<InputLogEvent> events = new ArrayList<>(batch.size());
+        for (LogEvent event : batch.events()) {
+            events.add(InputLogEvent.builder()
+                .timestamp(event.timestamp())
+                .message(new String(event.message(), StandardCharsets.UTF_8))
+                .build());
+        }
+        return PutLogEventsRequest.builder()
+            .logGroupName(this.settings.logGroup())
+            .logStreamName(this.settings.logStream())
+            .logEvents(events)
+            .overrideConfiguration((override) -> override.apiCallTimeout(this.settings.requestTimeout())
+                .apiCallAttemptTimeout(this.settings.requestTimeout()))
+            .build();
+    }
+
+    /** Creates the stream, and the group first when the stream cannot be created without it. */
+    private void createDestination() {
+        synchronized (this.creation) {
+            try {
+                createStream();
+            }
+            catch (ResourceNotFoundException ex) {
+                if (!this.settings.createLogGroup()) {
+                    throw ex;
+                }
+                createGroup();
+                createStream();
+            }
+        }
+    }
+
+    private void createStream() {
+        try {
+            this.client.createLogStream((request) -> request.logGroupName(this.settings.logGroup())
+                .logStreamName(this.settings.logStream())
+                .overrideConfiguration((override) -> override.apiCallTimeout(this.settings.requestTimeout())));
+        }
+        catch (ResourceAlreadyExistsException ex) {
+            // Another sender or another instance of the application created it first.
+        }
+    }
+
+    private void createGroup() {
+        try {
+            this.client.createLogGroup((request) -> {
+                request.logGroupName(this.settings.logGroup())
+                    .overrideConfiguration((override) -> override.apiCallTimeout(this.settings.requestTimeout()));
+                if (!this.settings.tags().isEmpty()) {
+                    request.tags(this.settings.tags());
+                }
+            });
+        }
+        catch (ResourceAlreadyExistsException ex) {
+            return; // someone else created it, and its retention is theirs to set
+        }
+        Integer retention = this.settings.retentionDays();
+        if (retention != null) {
+            this.client.putRetentionPolicy((request) -> request.logGroupName(this.settings.logGroup())
+                .retentionInDays(retention)
+                .overrideConfiguration((override) -> override.apiCallTimeout(this.settings.requestTimeout())));
+        }
+    }
+
+}
