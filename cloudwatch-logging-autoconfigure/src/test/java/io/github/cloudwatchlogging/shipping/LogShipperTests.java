@@ -1,0 +1,265 @@
+package io.github.cloudwatchlogging.shipping;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.cloudwatchlogs.model.CloudWatchLogsException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class LogShipperTests {
+
+    private final List<LogShipper> shippers = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        this.shippers.forEach(LogShipper::stop);
+    }
+
+    private LogShipper shipper(ShipperSettings.Builder builder) {
+        LogShipper shipper = new LogShipper(builder.build(), ShipperDiagnostics.NONE);
+        this.shippers.add(shipper);
+        return shipper;
+    }
+
+    private static ShipperSettings.Builder settings() {
+        return ShipperSettings.builder("group", "stream")
+            .batchDelay(Duration.ofMillis(50))
+            .retryBaseDelay(Duration.ofMillis(5))
+            .retryMaxDelay(Duration.ofMillis(20));
+    }
+
+    private static CloudWatchLogsException error(String code, int status) {
+        return (CloudWatchLogsException) CloudWatchLogsException.builder()
+            .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code + " happened").build())
+            .statusCode(status)
+            .build();
+    }
+
+    private static Set<String> messages(RecordingSender sender) {
+        Set<String> seen = new HashSet<>();
+        for (Batch batch : sender.accepted) {
+            for (LogEvent event : batch.events()) {
+                assertThat(seen.add(new String(event.message()))).as("sent once").isTrue();
+            }
+        }
+        return seen;
+    }
+
+    @Test
+    void deliversEveryEventOnceAndStopWaitsForTheLast() {
+        RecordingSender sender = RecordingSender.acceptingAll();
+        LogShipper shipper = shipper(settings().batchDelay(Duration.ofSeconds(30)).maxBatchEvents(100));
+        shipper.start(sender);
+        for (int i = 0; i < 1_050; i++) {
+            shipper.offer(i, "event-" + i);
+        }
+        LogShipper.StopReport report = shipper.stop();
+        assertThat(report.undelivered()).isZero();
+        assertThat(messages(sender)).hasSize(1_050);
+        assertThat(report.statistics().sent()).isEqualTo(1_050);
+        assertThat(report.statistics().queuedEvents()).isZero();
+        assertThat(report.statistics().state()).isEqualTo(ShipperState.STOPPED);
+        assertThat(sender.closed).isTrue();
+        assertThat(shipper.stop()).isSameAs(report);
+    }
+
+    @Test
+    void sendsAPartialBatchWhenTheDelayIsUp() {
+        RecordingSender sender = RecordingSender.acceptingAll();
+        LogShipper shipper = shipper(settings());
+        shipper.start(sender);
+        shipper.offer(1, "only one");
+        await().atMost(Duration.ofSeconds(5)).until(() -> sender.acceptedEvents() == 1);
+        assertThat(shipper.statistics().batches()).isEqualTo(1);
+    }
+
+    @Test
+    void eventsQueuedBeforeStartAreSentOnceStarted() {
+        RecordingSender sender = RecordingSender.acceptingAll();
+        LogShipper shipper = shipper(settings());
+        shipper.offer(1, "early");
+        assertThat(shipper.statistics().state()).isEqualTo(ShipperState.BUFFERING);
+        assertThat(shipper.statistics().queuedEvents()).isEqualTo(1);
+        shipper.start(sender);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sender.acceptedEvents() == 1);
+    }
+
+    @Test
+    void retriesThrottlingAndServerErrorsWithoutDuplicates() {
+        RecordingSender sender = new RecordingSender((call) -> {
+            if (call % 3 == 1) {
+                throw error("ThrottlingException", 400);
+            }
+            if (call % 3 == 2) {
+                throw error("ServiceUnavailableException", 503);
+            }
+            return PutResult.ALL_ACCEPTED;
+        });
+        LogShipper shipper = shipper(settings().maxBatchEvents(10));
+        shipper.start(sender);
+        for (int i = 0; i < 100; i++) {
+            shipper.offer(i, "event-" + i);
+        }
+        assertThat(shipper.stop().undelivered()).isZero();
+        assertThat(messages(sender)).hasSize(100);
+        ShipperStatistics stats = shipper.statistics();
+        assertThat(stats.retries()).isEqualTo(stats.failedRequests()).isGreaterThanOrEqualTo(20);
+        assertThat(stats.lastFailureType()).isIn("ThrottlingException", "ServiceUnavailableException");
+        assertThat(stats.consecutiveFailures()).isZero();
+    }
+
+    @Test
+    void invalidParameterCountsTheBatchAsRejectedAndMovesOn() {
+        RecordingSender sender = new RecordingSender((call) -> {
+            if (call == 1) {
+                throw error("InvalidParameterException", 400);
+            }
+            return PutResult.ALL_ACCEPTED;
+        });
+        LogShipper shipper = shipper(settings().maxBatchEvents(5).maxInFlight(1));
+        shipper.start(sender);
+        for (int i = 0; i < 10; i++) {
+            shipper.offer(i, "event-" + i);
+        }
+        shipper.stop();
+        ShipperStatistics stats = shipper.statistics();
+        assertThat(stats.rejected()).containsEntry(RejectReason.INVALID_PARAMETER, 5L);
+        assertThat(stats.sent()).isEqualTo(5);
+        assertThat(stats.retries()).isZero();
+    }
+
+    @Test
+    void countsEventsTheServiceRefused() {
+        RecordingSender sender = new RecordingSender((call) -> new PutResult(1, 2, 0));
+        LogShipper shipper = shipper(settings().maxBatchEvents(10));
+        shipper.start(sender);
+        for (int i = 0; i < 10; i++) {
+            shipper.offer(i, "event-" + i);
+        }
+        shipper.stop();
+        ShipperStatistics stats = shipper.statistics();
+        assertThat(stats.rejected()).containsEntry(RejectReason.TOO_OLD, 1L).containsEntry(RejectReason.TOO_NEW, 2L);
+        assertThat(stats.sent()).isEqualTo(7);
+    }
+
+    @Test
+    void keepsSeveralCallsInFlightWhenTheQueueIsDeep() {
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingSender sender = new RecordingSender((call) -> {
+            awaitQuietly(release);
+            return PutResult.ALL_ACCEPTED;
+        });
+        LogShipper shipper = shipper(settings().maxBatchEvents(10).maxInFlight(3));
+        shipper.start(sender);
+        for (int i = 0; i < 100; i++) {
+            shipper.offer(i, "event-" + i);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> shipper.statistics().inFlightRequests() == 3);
+        release.countDown();
+        shipper.stop();
+        assertThat(sender.maxConcurrent).hasValue(3);
+        assertThat(messages(sender)).hasSize(100);
+    }
+
+    @Test
+    void truncatesOversizedEventsAndCountsThem() {
+        RecordingSender sender = RecordingSender.acceptingAll();
+        LogShipper shipper = shipper(settings().maxEventBytes(1_000));
+        shipper.start(sender);
+        shipper.offer(1, "x".repeat(5_000));
+        shipper.offer(2, "");
+        shipper.stop();
+        List<LogEvent> sent = sender.accepted.stream().flatMap((batch) -> batch.events().stream()).toList();
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(0).message().length).isLessThanOrEqualTo(1_000);
+        assertThat(new String(sent.get(0).message())).endsWith("[TRUNCATED, original 5000 bytes]");
+        assertThat(new String(sent.get(1).message())).isEqualTo("(empty message)");
+        assertThat(shipper.statistics().truncated()).isEqualTo(1);
+    }
+
+    @Test
+    void stopDuringAnOutageReturnsWithinTheTimeoutAndCountsWhatItLeft() {
+        AtomicBoolean down = new AtomicBoolean(true);
+        RecordingSender sender = new RecordingSender((call) -> {
+            if (down.get()) {
+                throw error("ServiceUnavailableException", 503);
+            }
+            return PutResult.ALL_ACCEPTED;
+        });
+        LogShipper shipper = shipper(settings().maxBatchEvents(10).shutdownTimeout(Duration.ofMillis(500)));
+        shipper.start(sender);
+        for (int i = 0; i < 95; i++) {
+            shipper.offer(i, "event-" + i);
+        }
+        long started = System.nanoTime();
+        LogShipper.StopReport report = shipper.stop();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(5_000);
+        assertThat(report.undelivered()).isEqualTo(95);
+        ShipperStatistics stats = report.statistics();
+        assertThat(stats.dropped()).containsEntry(DropReason.SHUTDOWN_TIMEOUT, 95L);
+        assertThat(stats.queuedEvents()).isZero();
+        assertThat(stats.sent()).isZero();
+        assertThat(stats.lastFailureType()).isEqualTo("ServiceUnavailableException");
+        assertThat(shipper.offer(1, "late")).isFalse();
+        assertThat(shipper.statistics().dropped()).containsEntry(DropReason.NOT_RUNNING, 1L);
+    }
+
+    @Test
+    void theBooksBalanceWhenTheQueueOverflowsDuringAnOutage() {
+        AtomicBoolean down = new AtomicBoolean(true);
+        RecordingSender sender = new RecordingSender((call) -> {
+            if (down.get()) {
+                throw error("ServiceUnavailableException", 503);
+            }
+            return PutResult.ALL_ACCEPTED;
+        });
+        LogShipper shipper = shipper(settings().maxBatchEvents(10).maxEventBytes(256).queueCapacityBytes(10_000));
+        shipper.start(sender);
+        for (int i = 0; i < 1_000; i++) {
+            shipper.offer(i, String.format("event-%030d", i));
+        }
+        ShipperStatistics during = shipper.statistics();
+        assertThat(during.queuedBytes()).isLessThanOrEqualTo(10_000);
+        assertThat(during.droppedTotal()).isPositive();
+        down.set(false);
+        shipper.stop();
+        ShipperStatistics after = shipper.statistics();
+        assertThat(after.sent() + after.droppedTotal() + after.rejectedTotal()).isEqualTo(1_000);
+        assertThat(after.sent()).isEqualTo(sender.acceptedEvents());
+        assertThat(messages(sender)).hasSize((int) after.sent());
+    }
+
+    @Test
+    void flushSendsWithoutWaitingForTheDelay() {
+        RecordingSender sender = RecordingSender.acceptingAll();
+        LogShipper shipper = shipper(settings().batchDelay(Duration.ofMinutes(5)));
+        shipper.start(sender);
+        shipper.offer(1, "a");
+        shipper.offer(2, "b");
+        LogShipper.FlushReport report = shipper.flush(Duration.ofSeconds(5));
+        assertThat(report.completed()).isTrue();
+        assertThat(report.sent()).isEqualTo(2);
+        assertThat(sender.acceptedEvents()).isEqualTo(2);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}
