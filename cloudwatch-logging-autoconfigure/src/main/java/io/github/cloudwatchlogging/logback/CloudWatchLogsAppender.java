@@ -90,11 +90,29 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
 
     private @Nullable LogShipper shipper;
 
+    private boolean ownsShipper = true;
+
     private @Nullable Layout<ILoggingEvent> ownLayout;
+
+    /**
+     * Creates an appender that feeds a shipper it does not own: stopping the appender (as every Logback
+     * re-initialization does) leaves the shipper, its queue and its client untouched.
+     */
+    public static CloudWatchLogsAppender forShipper(LogShipper shipper, Layout<ILoggingEvent> layout) {
+        CloudWatchLogsAppender appender = new CloudWatchLogsAppender();
+        appender.shipper = shipper;
+        appender.ownsShipper = false;
+        appender.layout = layout;
+        return appender;
+    }
 
     @Override
     public void start() {
         if (isStarted()) {
+            return;
+        }
+        if (!this.ownsShipper) {
+            super.start();
             return;
         }
         ShipperSettings settings;
@@ -135,7 +153,7 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
         }
         super.stop();
         LogShipper current = this.shipper;
-        if (current != null) {
+        if (current != null && this.ownsShipper) {
             current.stop();
         }
         Layout<ILoggingEvent> own = this.ownLayout;

@@ -99,6 +99,26 @@ public final class ShipperSettings {
         return new Builder(logGroup, logStream);
     }
 
+    /** A builder holding these settings, to derive others from them. */
+    public Builder toBuilder() {
+        return new Builder(this.logGroup, this.logStream).createLogGroup(this.createLogGroup)
+            .createLogStream(this.createLogStream)
+            .retentionDays(this.retentionDays)
+            .tags(this.tags)
+            .batchDelay(this.batchDelay)
+            .maxBatchEvents(this.maxBatchEvents)
+            .maxBatchBytes(this.maxBatchBytes)
+            .maxEventBytes(this.maxEventBytes)
+            .queueCapacityBytes(this.queueCapacityBytes)
+            .overflowPolicy(this.overflowPolicy)
+            .blockTimeout(this.blockTimeout)
+            .maxInFlight(this.maxInFlight)
+            .requestTimeout(this.requestTimeout)
+            .shutdownTimeout(this.shutdownTimeout)
+            .retryBaseDelay(this.retryBaseDelay)
+            .retryMaxDelay(this.retryMaxDelay);
+    }
+
     /** Why the service would refuse this log group name, or null when it would accept it. */
     public static @Nullable String logGroupNameProblem(@Nullable String name) {
         if (name == null || name.isEmpty()) {
@@ -242,6 +262,30 @@ public final class ShipperSettings {
         private Builder(String logGroup, String logStream) {
             this.logGroup = logGroup;
             this.logStream = logStream;
+        }
+
+        public Builder logStream(String logStream) {
+            return new Builder(this.logGroup, logStream).copyFrom(this);
+        }
+
+        private Builder copyFrom(Builder other) {
+            this.createLogGroup = other.createLogGroup;
+            this.createLogStream = other.createLogStream;
+            this.retentionDays = other.retentionDays;
+            this.tags = other.tags;
+            this.batchDelay = other.batchDelay;
+            this.maxBatchEvents = other.maxBatchEvents;
+            this.maxBatchBytes = other.maxBatchBytes;
+            this.maxEventBytes = other.maxEventBytes;
+            this.queueCapacityBytes = other.queueCapacityBytes;
+            this.overflowPolicy = other.overflowPolicy;
+            this.blockTimeout = other.blockTimeout;
+            this.maxInFlight = other.maxInFlight;
+            this.requestTimeout = other.requestTimeout;
+            this.shutdownTimeout = other.shutdownTimeout;
+            this.retryBaseDelay = other.retryBaseDelay;
+            this.retryMaxDelay = other.retryMaxDelay;
+            return this;
         }
 
         public Builder createLogGroup(boolean createLogGroup) {

@@ -1,0 +1,132 @@
+package io.github.cloudwatchlogging.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import io.github.cloudwatchlogging.autoconfigure.CloudWatchLogShipping;
+import io.github.cloudwatchlogging.shipping.DropReason;
+import io.github.cloudwatchlogging.shipping.LogShipper;
+import io.github.cloudwatchlogging.shipping.RejectReason;
+import io.github.cloudwatchlogging.shipping.ShipperStatistics;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * What the log shipper is doing, and a way to flush it now. Never shows credentials.
+ */
+@Endpoint(id = "cloudwatchlogging")
+public class CloudWatchLoggingEndpoint {
+
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
+
+    private final CloudWatchLogShipping shipping;
+
+    public CloudWatchLoggingEndpoint(CloudWatchLogShipping shipping) {
+        this.shipping = shipping;
+    }
+
+    @ReadOperation
+    public ShippingDescriptor status() {
+        ShipperStatistics statistics = this.shipping.statistics();
+        return (statistics != null) ? ShippingDescriptor.of(statistics) : ShippingDescriptor.notInstalled();
+    }
+
+    @WriteOperation
+    public FlushDescriptor flush() {
+        LogShipper.FlushReport report = this.shipping.flush(FLUSH_TIMEOUT);
+        if (report == null) {
+            return new FlushDescriptor(false, 0, 0, 0);
+        }
+        return new FlushDescriptor(report.completed(), report.sent(), report.rejected(), report.remaining());
+    }
+
+    /**
+     * The shipper's state.
+     *
+     * @param state BUFFERING, RUNNING, STOPPING, STOPPED, or NOT_INSTALLED when a CloudWatchLogsAppender of the
+     * application's own Logback configuration ships instead
+     * @param logGroup the log group
+     * @param logStream the log stream
+     * @param queue events held and the budget
+     * @param events what happened to the events
+     * @param requests what happened to the PutLogEvents calls
+     */
+    public record ShippingDescriptor(String state, @Nullable String logGroup, @Nullable String logStream,
+            @Nullable Queue queue, @Nullable Events events, @Nullable Requests requests)
+            implements OperationResponseBody {
+
+        static ShippingDescriptor of(ShipperStatistics s) {
+            return new ShippingDescriptor(s.state().name(), s.logGroup(), s.logStream(),
+                    new Queue(s.queuedEvents(), s.queuedBytes(), s.capacityBytes()),
+                    new Events(s.enqueued(), s.sent(), s.droppedTotal(), s.dropped(), s.rejectedTotal(), s.rejected(),
+                            s.truncated()),
+                    new Requests(s.batches(), s.retries(), s.failedRequests(), s.consecutiveFailures(),
+                            s.inFlightRequests(), s.lastSuccessTime(),
+                            (s.lastFailureTime() != null)
+                                    ? new Failure(s.lastFailureTime(), s.lastFailureType(), s.lastFailureMessage()) : null));
+        }
+
+        static ShippingDescriptor notInstalled() {
+            return new ShippingDescriptor("NOT_INSTALLED", null, null, null, null, null);
+        }
+
+    }
+
+    /**
+     * @param events events accepted and not yet delivered, rejected or dropped
+     * @param bytes the budget they take
+     * @param capacityBytes the budget
+     */
+    public record Queue(long events, long bytes, long capacityBytes) {
+    }
+
+    /**
+     * @param enqueued accepted into the queue
+     * @param sent accepted by CloudWatch Logs
+     * @param dropped given up by the shipper
+     * @param droppedByReason given up, by reason
+     * @param rejected refused by CloudWatch Logs
+     * @param rejectedByReason refused, by reason
+     * @param truncated cut to the per-event limit (and sent)
+     */
+    public record Events(long enqueued, long sent, long dropped, Map<DropReason, Long> droppedByReason, long rejected,
+            Map<RejectReason, Long> rejectedByReason, long truncated) {
+    }
+
+    /**
+     * @param batches successful PutLogEvents calls
+     * @param retries calls repeated after a failure
+     * @param flushFailures failed calls
+     * @param consecutiveFailures failed calls since the last success
+     * @param inFlight calls under way now
+     * @param lastSuccess when a call last succeeded
+     * @param lastFailure the last failed call
+     */
+    public record Requests(long batches, long retries, long flushFailures, long consecutiveFailures, int inFlight,
+            @Nullable Instant lastSuccess, @Nullable Failure lastFailure) {
+    }
+
+    /**
+     * @param time when it failed
+     * @param type the error code or exception type
+     * @param message what it said
+     */
+    public record Failure(Instant time, @Nullable String type, @Nullable String message) {
+    }
+
+    /**
+     * @param completed whether everything queued at the call was settled in time
+     * @param sent events accepted while it waited
+     * @param rejected events refused while it waited
+     * @param remaining events still held
+     */
+    public record FlushDescriptor(boolean completed, long sent, long rejected, long remaining)
+            implements OperationResponseBody {
+    }
+
+}

@@ -1,0 +1,91 @@
+package io.github.cloudwatchlogging.autoconfigure;
+
+import io.github.cloudwatchlogging.shipping.ShipperSettings;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.logging.LoggingApplicationListener;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.context.event.GenericApplicationListener;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Attaches the appender right after Spring Boot has initialized logging, so that start-up lines, including those
+ * of a start-up that fails, are shipped. Events are buffered (within the queue budget) until the client can be
+ * built: by the auto-configuration once the context has its AWS beans, or here, from the properties, when the
+ * start-up fails first. Attaches again after any later re-initialization, without a second appender.
+ */
+public class CloudWatchLoggingApplicationListener implements GenericApplicationListener {
+
+    private static final boolean LOGBACK_PRESENT = ClassUtils.isPresent("ch.qos.logback.classic.LoggerContext",
+            CloudWatchLoggingApplicationListener.class.getClassLoader());
+
+    private @Nullable ConfigurableEnvironment environment;
+
+    @Override
+    public int getOrder() {
+        return LoggingApplicationListener.DEFAULT_ORDER + 1;
+    }
+
+    @Override
+    public boolean supportsEventType(ResolvableType eventType) {
+        Class<?> type = eventType.getRawClass();
+        return type != null && (ApplicationEnvironmentPreparedEvent.class.isAssignableFrom(type)
+                || ApplicationPreparedEvent.class.isAssignableFrom(type)
+                || ContextRefreshedEvent.class.isAssignableFrom(type)
+                || ApplicationReadyEvent.class.isAssignableFrom(type)
+                || ApplicationFailedEvent.class.isAssignableFrom(type));
+    }
+
+    @Override
+    public void onApplicationEvent(ApplicationEvent event) {
+        if (!LOGBACK_PRESENT) {
+            return;
+        }
+        if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
+            this.environment = prepared.getEnvironment();
+            install(prepared.getEnvironment());
+        }
+        else if (event instanceof ApplicationFailedEvent) {
+            startFromProperties();
+        }
+        else {
+            CloudWatchLoggingInstallation.reattach();
+        }
+    }
+
+    private void install(ConfigurableEnvironment environment) {
+        CloudWatchLoggingProperties properties = CloudWatchLoggingSettings.bind(environment);
+        if (!properties.isActive()) {
+            return;
+        }
+        // Invalid values stop the start-up here, with a FailureAnalyzer message naming each property.
+        ShipperSettings settings = CloudWatchLoggingSettings.create(properties, environment);
+        CloudWatchLoggingInstallation.install(settings, properties);
+    }
+
+    /**
+     * The start-up failed, perhaps before the context existed: ship what was buffered and the failure report
+     * that follows, with a client built from the properties, and deliver it all when the JVM exits.
+     */
+    private void startFromProperties() {
+        CloudWatchLoggingInstallation installation = CloudWatchLoggingInstallation.current();
+        ConfigurableEnvironment env = this.environment;
+        if (installation == null || env == null) {
+            return;
+        }
+        if (installation.isBuffering()) {
+            CloudWatchLoggingProperties properties = CloudWatchLoggingSettings.bind(env);
+            installation.startSending(AwsConnectionSettings.fromEnvironment(properties, env)
+                .lazySender(installation.shipper().settings()));
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(installation::stop, "cloudwatch-logging-failed-start"));
+    }
+
+}

@@ -1,0 +1,327 @@
+package io.github.cloudwatchlogging.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.cloudwatchlogging.shipping.OverflowPolicy;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration for shipping logs to Amazon CloudWatch Logs.
+ */
+@ConfigurationProperties(CloudWatchLoggingProperties.PREFIX)
+public class CloudWatchLoggingProperties {
+
+    public static final String PREFIX = "logging.cloudwatch";
+
+    /**
+     * Whether to ship logs to CloudWatch Logs. Shipping starts when a log group is set, unless this is false.
+     */
+    private boolean enabled = true;
+
+    /**
+     * Log group to write to, for example "/orders/prod".
+     */
+    private @Nullable String logGroup;
+
+    /**
+     * Log stream to write to. Placeholders: {app} (spring.application.name), {hostname}, {pid}, {date}
+     * (yyyy-MM-dd, UTC), {uuid}, {env:NAME}, {ecs-task-id} (ECS task metadata), {instance-id} (EC2 instance
+     * metadata). Metadata placeholders are looked up when the first batch is sent, never on the logging path.
+     */
+    private String logStream = "{app}/{hostname}/{pid}";
+
+    /**
+     * AWS region of the log group. Falls back to spring.cloud.aws.region.static, then the SDK's region chain.
+     */
+    private @Nullable String region;
+
+    /**
+     * Endpoint URL to use instead of the region's (an emulator or a VPC endpoint). Falls back to
+     * spring.cloud.aws.endpoint.
+     */
+    private @Nullable URI endpoint;
+
+    /**
+     * Static credentials for CloudWatch Logs only. Falls back to Spring Cloud AWS credentials, then the SDK's
+     * default credential chain.
+     */
+    private final Credentials credentials = new Credentials();
+
+    /**
+     * Lowest level of the events shipped.
+     */
+    private LogLevel level = LogLevel.TRACE;
+
+    /**
+     * Logback pattern of each message. Defaults to Spring Boot's file pattern without colours.
+     */
+    private @Nullable String pattern;
+
+    /**
+     * Whether to create the log group when it is missing.
+     */
+    private boolean createLogGroup = true;
+
+    /**
+     * Whether to create the log stream when it is missing.
+     */
+    private boolean createLogStream = true;
+
+    /**
+     * Retention, in days, set when the log group is created: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
+     * 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653. Never changed on an existing group.
+     */
+    private @Nullable Integer retention;
+
+    /**
+     * Tags set when the log group is created (at most 50).
+     */
+    private Map<String, String> tags = new LinkedHashMap<>();
+
+    /**
+     * Longest time an event waits for its batch to fill before it is sent.
+     */
+    private Duration batchDelay = Duration.ofSeconds(1);
+
+    /**
+     * Memory budget for events not yet delivered; each event counts as its UTF-8 size plus 64 bytes.
+     */
+    private DataSize queueCapacity = DataSize.ofMegabytes(32);
+
+    /**
+     * What happens to new events when the queue budget is used up.
+     */
+    private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
+
+    /**
+     * With the BLOCK overflow policy, the longest a logging call waits for room.
+     */
+    private Duration blockTimeout = Duration.ofMillis(100);
+
+    /**
+     * Most PutLogEvents calls under way at once.
+     */
+    private int maxInFlight = 4;
+
+    /**
+     * Longest one PutLogEvents call may take.
+     */
+    private Duration requestTimeout = Duration.ofSeconds(10);
+
+    /**
+     * Longest the application's shutdown waits to deliver the events still queued.
+     */
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+    /**
+     * Messages larger than this are truncated, with a marker, at a UTF-8 character boundary.
+     */
+    private DataSize maxEventSize = DataSize.ofBytes(1_047_552);
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public @Nullable String getLogGroup() {
+        return this.logGroup;
+    }
+
+    public void setLogGroup(@Nullable String logGroup) {
+        this.logGroup = logGroup;
+    }
+
+    public String getLogStream() {
+        return this.logStream;
+    }
+
+    public void setLogStream(String logStream) {
+        this.logStream = logStream;
+    }
+
+    public @Nullable String getRegion() {
+        return this.region;
+    }
+
+    public void setRegion(@Nullable String region) {
+        this.region = region;
+    }
+
+    public @Nullable URI getEndpoint() {
+        return this.endpoint;
+    }
+
+    public void setEndpoint(@Nullable URI endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    public Credentials getCredentials() {
+        return this.credentials;
+    }
+
+    public LogLevel getLevel() {
+        return this.level;
+    }
+
+    public void setLevel(LogLevel level) {
+        this.level = level;
+    }
+
+    public @Nullable String getPattern() {
+        return this.pattern;
+    }
+
+    public void setPattern(@Nullable String pattern) {
+        this.pattern = pattern;
+    }
+
+    public boolean isCreateLogGroup() {
+        return this.createLogGroup;
+    }
+
+    public void setCreateLogGroup(boolean createLogGroup) {
+        this.createLogGroup = createLogGroup;
+    }
+
+    public boolean isCreateLogStream() {
+        return this.createLogStream;
+    }
+
+    public void setCreateLogStream(boolean createLogStream) {
+        this.createLogStream = createLogStream;
+    }
+
+    public @Nullable Integer getRetention() {
+        return this.retention;
+    }
+
+    public void setRetention(@Nullable Integer retention) {
+        this.retention = retention;
+    }
+
+    public Map<String, String> getTags() {
+        return this.tags;
+    }
+
+    public void setTags(Map<String, String> tags) {
+        this.tags = tags;
+    }
+
+    public Duration getBatchDelay() {
+        return this.batchDelay;
+    }
+
+    public void setBatchDelay(Duration batchDelay) {
+        this.batchDelay = batchDelay;
+    }
+
+    public DataSize getQueueCapacity() {
+        return this.queueCapacity;
+    }
+
+    public void setQueueCapacity(DataSize queueCapacity) {
+        this.queueCapacity = queueCapacity;
+    }
+
+    public OverflowPolicy getOverflowPolicy() {
+        return this.overflowPolicy;
+    }
+
+    public void setOverflowPolicy(OverflowPolicy overflowPolicy) {
+        this.overflowPolicy = overflowPolicy;
+    }
+
+    public Duration getBlockTimeout() {
+        return this.blockTimeout;
+    }
+
+    public void setBlockTimeout(Duration blockTimeout) {
+        this.blockTimeout = blockTimeout;
+    }
+
+    public int getMaxInFlight() {
+        return this.maxInFlight;
+    }
+
+    public void setMaxInFlight(int maxInFlight) {
+        this.maxInFlight = maxInFlight;
+    }
+
+    public Duration getRequestTimeout() {
+        return this.requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    public Duration getShutdownTimeout() {
+        return this.shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public DataSize getMaxEventSize() {
+        return this.maxEventSize;
+    }
+
+    public void setMaxEventSize(DataSize maxEventSize) {
+        this.maxEventSize = maxEventSize;
+    }
+
+    /** Whether shipping is on: enabled and a log group set. */
+    boolean isActive() {
+        return this.enabled && this.logGroup != null && !this.logGroup.isBlank();
+    }
+
+    /**
+     * Static credentials used for CloudWatch Logs only.
+     */
+    public static class Credentials {
+
+        /**
+         * Access key id.
+         */
+        private @Nullable String accessKey;
+
+        /**
+         * Secret access key.
+         */
+        private @Nullable String secretKey;
+
+        public @Nullable String getAccessKey() {
+            return this.accessKey;
+        }
+
+        public void setAccessKey(@Nullable String accessKey) {
+            this.accessKey = accessKey;
+        }
+
+        public @Nullable String getSecretKey() {
+            return this.secretKey;
+        }
+
+        public void setSecretKey(@Nullable String secretKey) {
+            this.secretKey = secretKey;
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[accessKey=" + ((this.accessKey != null) ? "******" : null) + "]";
+        }
+
+    }
+
+}

@@ -1,0 +1,75 @@
+package io.github.cloudwatchlogging.autoconfigure;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the ECS task id (task metadata endpoint v4) and the EC2 instance id (IMDSv2), each with a short timeout.
+ * Called only when a stream template uses them, and only from a sender thread.
+ */
+class InstanceMetadata {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private static final Pattern TASK_ARN = Pattern.compile("\"TaskARN\"\\s*:\\s*\"([^\"]+)\"");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    String ecsTaskId() {
+        String base = System.getenv("ECS_CONTAINER_METADATA_URI_V4");
+        if (base == null || base.isBlank()) {
+            throw new IllegalStateException("{ecs-task-id} needs the ECS task metadata endpoint, but "
+                    + "ECS_CONTAINER_METADATA_URI_V4 is not set: the application is not running as an ECS task");
+        }
+        String body = get(HttpRequest.newBuilder(URI.create(base + "/task")).timeout(TIMEOUT).GET().build());
+        Matcher matcher = TASK_ARN.matcher(body);
+        if (!matcher.find()) {
+            throw new IllegalStateException("The ECS task metadata has no TaskARN");
+        }
+        String arn = matcher.group(1);
+        return arn.substring(arn.lastIndexOf('/') + 1);
+    }
+
+    String ec2InstanceId() {
+        if ("true".equalsIgnoreCase(System.getenv("AWS_EC2_METADATA_DISABLED"))
+                || "true".equalsIgnoreCase(System.getProperty("aws.disableEc2Metadata"))) {
+            throw new IllegalStateException("{instance-id} needs EC2 instance metadata, which is disabled "
+                    + "(AWS_EC2_METADATA_DISABLED)");
+        }
+        String endpoint = "http://169.254.169.254";
+        String token = get(HttpRequest.newBuilder(URI.create(endpoint + "/latest/api/token"))
+            .timeout(TIMEOUT)
+            .header("X-aws-ec2-metadata-token-ttl-seconds", "60")
+            .PUT(HttpRequest.BodyPublishers.noBody())
+            .build());
+        return get(HttpRequest.newBuilder(URI.create(endpoint + "/latest/meta-data/instance-id"))
+            .timeout(TIMEOUT)
+            .header("X-aws-ec2-metadata-token", token)
+            .GET()
+            .build()).trim();
+    }
+
+    private String get(HttpRequest request) {
+        try {
+            HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(request.uri() + " answered " + response.statusCode());
+            }
+            return response.body();
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException("Could not read " + request.uri() + ": " + ex.getMessage(), ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading " + request.uri(), ex);
+        }
+    }
+
+}
