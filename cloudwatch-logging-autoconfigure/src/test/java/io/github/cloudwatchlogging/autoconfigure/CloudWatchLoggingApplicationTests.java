@@ -1,0 +1,227 @@
+package io.github.cloudwatchlogging.autoconfigure;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import io.github.cloudwatchlogging.logback.CloudWatchLogsAppender;
+import io.github.cloudwatchlogging.testsupport.MotoServer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsResponse;
+import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.logging.LoggingInitializationContext;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.ContextRefreshedEvent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/** Real SpringApplication runs (the listener comes from spring.factories) against the moto server. */
+@ExtendWith(OutputCaptureExtension.class)
+class CloudWatchLoggingApplicationTests {
+
+    private final MotoServer moto = MotoServer.get();
+
+    @BeforeEach
+    void resetMoto() {
+        this.moto.reset();
+    }
+
+    private String[] properties(String group, String... more) {
+        List<String> args = new ArrayList<>(List.of("--logging.cloudwatch.log-group=" + group,
+                "--logging.cloudwatch.log-stream=app", "--logging.cloudwatch.region=us-east-1",
+                "--logging.cloudwatch.batch-delay=100ms", "--spring.main.banner-mode=off"));
+        if (java.util.Arrays.stream(more).noneMatch((arg) -> arg.startsWith("--logging.cloudwatch.endpoint="))) {
+            args.add("--logging.cloudwatch.endpoint=" + this.moto.endpoint());
+        }
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    private List<String> readAll(String group) {
+        List<String> messages = new ArrayList<>();
+        try (CloudWatchLogsClient reader = this.moto.client()) {
+            String token = null;
+            while (true) {
+                String current = token;
+                GetLogEventsResponse page = reader.getLogEvents((r) -> r.logGroupName(group)
+                    .logStreamName("app")
+                    .startFromHead(true)
+                    .nextToken(current));
+                if (page.events().isEmpty()) {
+                    return messages;
+                }
+                page.events().stream().map(OutputLogEvent::message).forEach(messages::add);
+                token = page.nextForwardToken();
+            }
+        }
+    }
+
+    private static SpringApplication application(Class<?> source, WebApplicationType type) {
+        SpringApplication application = new SpringApplication(source);
+        application.setWebApplicationType(type);
+        application.setRegisterShutdownHook(false);
+        return application;
+    }
+
+    private static long cloudWatchAppenders() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        long count = 0;
+        for (Logger logger : context.getLoggerList()) {
+            Iterator<Appender<ILoggingEvent>> appenders = logger.iteratorForAppenders();
+            while (appenders.hasNext()) {
+                if (appenders.next() instanceof CloudWatchLogsAppender) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    private static String get(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return response.body();
+    }
+
+    @Test
+    void shipsStartupAndApplicationLinesServesTheEndpointAndDeliversAllAtClose() throws Exception {
+        ConfigurableApplicationContext context = application(TestApplication.class, WebApplicationType.SERVLET)
+            .run(properties("/it/web", "--server.port=0", "--server.address=127.0.0.1",
+                    "--management.endpoints.web.exposure.include=health,cloudwatchlogging",
+                    "--spring.application.name=web-it"));
+        int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        LoggerFactory.getLogger("com.example.Orders").info("order 1 placed");
+        String json = get(port, "/actuator/cloudwatchlogging");
+        assertThat(json).contains("\"logGroup\":\"/it/web\"", "\"state\":\"RUNNING\"", "\"capacityBytes\":33554432")
+            .doesNotContain("secret");
+        assertThat(cloudWatchAppenders()).isEqualTo(1);
+        context.close();
+
+        List<String> messages = readAll("/it/web");
+        assertThat(messages).anyMatch((m) -> m.contains(" : Starting ") && m.contains("using Java"));
+        assertThat(messages).anyMatch((m) -> m.contains("Started") && m.contains("seconds"));
+        assertThat(messages).anyMatch((m) -> m.contains("com.example.Orders") && m.contains("order 1 placed"));
+        assertThat(messages).filteredOn((m) -> m.contains("order 1 placed")).hasSize(1);
+        assertThat(CloudWatchLoggingInstallation.current()).isNull();
+        assertThat(cloudWatchAppenders()).isZero();
+    }
+
+    @Test
+    void aStartupThatFailsStillShipsItsError() {
+        assertThatException()
+            .isThrownBy(() -> application(FailingApplication.class, WebApplicationType.NONE).run(properties("/it/failed")));
+        CloudWatchLoggingInstallation installation = CloudWatchLoggingInstallation.current();
+        assertThat(installation).as("buffering since start-up, sending since the failure").isNotNull();
+        installation.stop(); // what the JVM shutdown hook does when the failed application exits
+        List<String> messages = readAll("/it/failed");
+        assertThat(messages).anyMatch((m) -> m.contains("Starting"));
+        assertThat(messages).anyMatch((m) -> m.contains("Application run failed") && m.contains("boom at start-up"));
+    }
+
+    @Test
+    void invalidPropertiesStopTheStartupWithAnExplanation(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> application(TestApplication.class, WebApplicationType.NONE)
+            .run(properties("/it/invalid", "--logging.cloudwatch.retention=2")));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("logging.cloudwatch.retention: retention of 2 days")
+            .contains("logging.cloudwatch.enabled=false");
+        assertThat(CloudWatchLoggingInstallation.current()).isNull();
+    }
+
+    @Test
+    void aLoggingReinitializationLosesNothingQueuedAndAddsNoSecondAppender() {
+        ConfigurableApplicationContext context = application(TestApplication.class, WebApplicationType.NONE)
+            .run(properties("/it/reinit"));
+        org.slf4j.Logger logger = LoggerFactory.getLogger("com.example.Reinit");
+        logger.info("before re-initialization");
+        // What Spring Cloud's PropertySourceBootstrapConfiguration does when logging.* properties are present.
+        LoggingSystem system = LoggingSystem.get(getClass().getClassLoader());
+        system.cleanUp();
+        system.beforeInitialize();
+        system.initialize(new LoggingInitializationContext(context.getEnvironment()), null, null);
+        context.publishEvent(new ContextRefreshedEvent(context));
+        context.publishEvent(new ContextRefreshedEvent(context));
+        assertThat(cloudWatchAppenders()).isEqualTo(1);
+        logger.info("after re-initialization");
+        context.close();
+        List<String> messages = readAll("/it/reinit");
+        assertThat(messages).filteredOn((m) -> m.contains("before re-initialization")).hasSize(1);
+        assertThat(messages).filteredOn((m) -> m.contains("after re-initialization")).hasSize(1);
+    }
+
+    @Test
+    void anUnreachableEndpointLeavesTheApplicationServingAndTheEndpointNamesTheProblem(CapturedOutput output)
+            throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        ConfigurableApplicationContext context = application(TestApplication.class, WebApplicationType.SERVLET)
+            .run(properties("/it/unreachable", "--logging.cloudwatch.endpoint=http://127.0.0.1:" + closedPort,
+                    "--logging.cloudwatch.request-timeout=1s", "--logging.cloudwatch.shutdown-timeout=1s",
+                    "--logging.cloudwatch.queue-capacity=2MB", "--server.port=0", "--server.address=127.0.0.1",
+                    "--management.endpoints.web.exposure.include=health,cloudwatchlogging"));
+        int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        org.slf4j.Logger logger = LoggerFactory.getLogger("com.example.Unreachable");
+        for (int i = 0; i < 20_000; i++) {
+            logger.info("line {} {}", i, "x".repeat(100));
+        }
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(10))
+            .until(() -> get(port, "/actuator/cloudwatchlogging").contains("\"lastFailure\":{"));
+        String json = get(port, "/actuator/cloudwatchlogging");
+        assertThat(json).contains("\"flushFailures\":", "\"type\":\"SdkClientException\"", "Unable to execute HTTP request")
+            .containsPattern("\"EVICTED\":[1-9]");
+        assertThat(get(port, "/actuator/health")).contains("UP");
+        long queuedBytes = Long.parseLong(json.replaceAll(".*\"queue\":\\{\"events\":\\d+,\"bytes\":(\\d+).*", "$1"));
+        assertThat(queuedBytes).isLessThanOrEqualTo(2L * 1024 * 1024);
+        assertThat(output).contains("line 19999"); // the console is unaffected
+        context.close();
+        assertThat(output).contains("log events could not be delivered to /it/unreachable/app");
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class TestApplication {
+
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class FailingApplication {
+
+        @Bean
+        String failing() {
+            throw new IllegalStateException("boom at start-up");
+        }
+
+    }
+
+}
