@@ -6,8 +6,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the ECS task id (task metadata endpoint v4) and the EC2 instance id (IMDSv2), each with a short timeout.
@@ -21,8 +24,23 @@ class InstanceMetadata {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
+    private final Function<String, @Nullable String> environment;
+
+    private final String imdsEndpoint;
+
+    InstanceMetadata() {
+        // The SDK's own switch, as a system property, counts like the environment variable.
+        this((name) -> "AWS_EC2_METADATA_DISABLED".equals(name) && Boolean.getBoolean("aws.disableEc2Metadata")
+                ? "true" : System.getenv(name), "http://169.254.169.254");
+    }
+
+    InstanceMetadata(Function<String, @Nullable String> environment, String imdsEndpoint) {
+        this.environment = environment;
+        this.imdsEndpoint = imdsEndpoint;
+    }
+
     String ecsTaskId() {
-        String base = System.getenv("ECS_CONTAINER_METADATA_URI_V4");
+        String base = this.environment.apply("ECS_CONTAINER_METADATA_URI_V4");
         if (base == null || base.isBlank()) {
             throw new IllegalStateException("{ecs-task-id} needs the ECS task metadata endpoint, but "
                     + "ECS_CONTAINER_METADATA_URI_V4 is not set: the application is not running as an ECS task");
@@ -37,12 +55,11 @@ class InstanceMetadata {
     }
 
     String ec2InstanceId() {
-        if ("true".equalsIgnoreCase(System.getenv("AWS_EC2_METADATA_DISABLED"))
-                || "true".equalsIgnoreCase(System.getProperty("aws.disableEc2Metadata"))) {
+        if ("true".equalsIgnoreCase(this.environment.apply("AWS_EC2_METADATA_DISABLED"))) {
             throw new IllegalStateException("{instance-id} needs EC2 instance metadata, which is disabled "
                     + "(AWS_EC2_METADATA_DISABLED)");
         }
-        String endpoint = "http://169.254.169.254";
+        String endpoint = this.imdsEndpoint;
         String token = get(HttpRequest.newBuilder(URI.create(endpoint + "/latest/api/token"))
             .timeout(TIMEOUT)
             .header("X-aws-ec2-metadata-token-ttl-seconds", "60")

@@ -207,6 +207,19 @@ class CloudWatchLoggingApplicationTests {
         assertThat(output).contains("log events could not be delivered to /it/unreachable/app");
     }
 
+    @Test
+    void anAppenderDeclaredInLogbackSpringXmlIsTheOnlyOne() {
+        ConfigurableApplicationContext context = application(TestApplication.class, WebApplicationType.NONE)
+            .run(properties("/it/declared", "--logging.config=classpath:logback-user-declared.xml"));
+        LoggerFactory.getLogger("com.example.Declared").info("through the declared appender");
+        assertThat(cloudWatchAppenders()).isEqualTo(1);
+        assertThat(context.getBean(CloudWatchLogShipping.class).isInstalled()).isFalse();
+        assertThat(CloudWatchLoggingInstallation.current()).isNull();
+        context.close();
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).stop(); // what Boot's shutdown hook does at exit
+        assertThat(readAll("/it/declared")).filteredOn((m) -> m.contains("through the declared appender")).hasSize(1);
+    }
+
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class TestApplication {

@@ -1,0 +1,68 @@
+package io.github.cloudwatchlogging.autoconfigure;
+
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/** The metadata placeholders, with WireMock on loopback standing in for the ECS and EC2 metadata services. */
+class InstanceMetadataTests {
+
+    private WireMockServer server;
+
+    @BeforeEach
+    void start() {
+        this.server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        this.server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        this.server.stop();
+    }
+
+    @Test
+    void ecsTaskIdIsTheLastPartOfTheTaskArn() {
+        this.server.stubFor(get(urlEqualTo("/v4/task")).willReturn(aResponse()
+            .withBody("{\"Cluster\":\"c\",\"TaskARN\":\"arn:aws:ecs:us-east-1:123456789012:task/c/0123abcd\"}")));
+        InstanceMetadata metadata = new InstanceMetadata(
+                Map.of("ECS_CONTAINER_METADATA_URI_V4", this.server.baseUrl() + "/v4")::get, "http://unused");
+        assertThat(LogStreamTemplate.expandMetadata("orders/{ecs-task-id}", metadata)).isEqualTo("orders/0123abcd");
+    }
+
+    @Test
+    void ecsTaskIdOutsideEcsSaysSo() {
+        InstanceMetadata metadata = new InstanceMetadata((name) -> null, "http://unused");
+        assertThatIllegalStateException().isThrownBy(metadata::ecsTaskId)
+            .withMessageContaining("ECS_CONTAINER_METADATA_URI_V4 is not set");
+    }
+
+    @Test
+    void instanceIdUsesAnImdsV2Token() {
+        this.server.stubFor(put(urlEqualTo("/latest/api/token")).willReturn(aResponse().withBody("token-1")));
+        this.server.stubFor(get(urlEqualTo("/latest/meta-data/instance-id"))
+            .withHeader("X-aws-ec2-metadata-token", equalTo("token-1"))
+            .willReturn(aResponse().withBody("i-0abc")));
+        InstanceMetadata metadata = new InstanceMetadata((name) -> null, this.server.baseUrl());
+        assertThat(LogStreamTemplate.expandMetadata("{instance-id}/app", metadata)).isEqualTo("i-0abc/app");
+    }
+
+    @Test
+    void instanceIdWhenMetadataIsDisabledSaysSo() {
+        InstanceMetadata metadata = new InstanceMetadata(Map.of("AWS_EC2_METADATA_DISABLED", "true")::get,
+                this.server.baseUrl());
+        assertThatIllegalStateException().isThrownBy(metadata::ec2InstanceId).withMessageContaining("disabled");
+    }
+
+}
