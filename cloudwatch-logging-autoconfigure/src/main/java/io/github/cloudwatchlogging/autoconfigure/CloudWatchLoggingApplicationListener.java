@@ -48,15 +48,24 @@ public class CloudWatchLoggingApplicationListener implements GenericApplicationL
         if (!LOGBACK_PRESENT) {
             return;
         }
-        if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
-            this.environment = prepared.getEnvironment();
-            install(prepared.getEnvironment());
+        try {
+            if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
+                this.environment = prepared.getEnvironment();
+                install(prepared.getEnvironment());
+            }
+            else if (event instanceof ApplicationFailedEvent) {
+                startFromProperties();
+            }
+            else {
+                CloudWatchLoggingInstallation.reattach();
+            }
         }
-        else if (event instanceof ApplicationFailedEvent) {
-            startFromProperties();
+        catch (InvalidCloudWatchLoggingPropertiesException ex) {
+            throw ex; // the user's to fix: Boot reports it through the failure analyzer
         }
-        else {
-            CloudWatchLoggingInstallation.reattach();
+        catch (RuntimeException ex) {
+            // Shipping logs must never take the application down.
+            System.err.println("cloudwatch-logging: logs are not shipped to CloudWatch Logs: " + ex);
         }
     }
 

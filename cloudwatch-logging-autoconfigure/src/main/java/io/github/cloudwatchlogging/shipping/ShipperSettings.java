@@ -225,7 +225,7 @@ public final class ShipperSettings {
 
         private final String logGroup;
 
-        private final String logStream;
+        private String logStream;
 
         private boolean createLogGroup = true;
 
@@ -265,26 +265,7 @@ public final class ShipperSettings {
         }
 
         public Builder logStream(String logStream) {
-            return new Builder(this.logGroup, logStream).copyFrom(this);
-        }
-
-        private Builder copyFrom(Builder other) {
-            this.createLogGroup = other.createLogGroup;
-            this.createLogStream = other.createLogStream;
-            this.retentionDays = other.retentionDays;
-            this.tags = other.tags;
-            this.batchDelay = other.batchDelay;
-            this.maxBatchEvents = other.maxBatchEvents;
-            this.maxBatchBytes = other.maxBatchBytes;
-            this.maxEventBytes = other.maxEventBytes;
-            this.queueCapacityBytes = other.queueCapacityBytes;
-            this.overflowPolicy = other.overflowPolicy;
-            this.blockTimeout = other.blockTimeout;
-            this.maxInFlight = other.maxInFlight;
-            this.requestTimeout = other.requestTimeout;
-            this.shutdownTimeout = other.shutdownTimeout;
-            this.retryBaseDelay = other.retryBaseDelay;
-            this.retryMaxDelay = other.retryMaxDelay;
+            this.logStream = logStream;
             return this;
         }
 

@@ -199,18 +199,18 @@ class CloudWatchLogsAppenderFaultTests {
     }
 
     private static ResponseDefinition throttled() {
-        return ResponseDefinitionBuilder.responseDefinition()
-            .withStatus(400)
-            .withHeader("Content-Type", "application/x-amz-json-1.1")
-            .withBody("{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}")
-            .build();
+        return error(400, "ThrottlingException", "Rate exceeded");
     }
 
     private static ResponseDefinition unavailable() {
+        return error(503, "ServiceUnavailableException", "down");
+    }
+
+    private static ResponseDefinition error(int status, String type, String message) {
         return ResponseDefinitionBuilder.responseDefinition()
-            .withStatus(503)
+            .withStatus(status)
             .withHeader("Content-Type", "application/x-amz-json-1.1")
-            .withBody("{\"__type\":\"ServiceUnavailableException\",\"message\":\"down\"}")
+            .withBody("{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}")
             .build();
     }
 
