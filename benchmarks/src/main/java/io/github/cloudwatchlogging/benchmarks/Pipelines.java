@@ -1,0 +1,116 @@
+package io.github.cloudwatchlogging.benchmarks;
+
+import java.time.Duration;
+
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import io.github.cloudwatchlogging.logback.CloudWatchLogsAppender;
+import io.github.cloudwatchlogging.shipping.LogShipper;
+import io.github.cloudwatchlogging.shipping.OverflowPolicy;
+import io.github.cloudwatchlogging.shipping.PutLogEventsSender;
+import io.github.cloudwatchlogging.shipping.PutResult;
+import io.github.cloudwatchlogging.shipping.ShipperDiagnostics;
+import io.github.cloudwatchlogging.shipping.ShipperSettings;
+
+/**
+ * The two pipelines measured side by side: our appender, and Logback's AsyncAppender in front of an appender that
+ * formats the event with the same layout and drops it. Both format each event once with the same pattern.
+ */
+final class Pipelines {
+
+    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %5p [%t] %logger{39} : %m%n";
+
+    /** About 230 bytes once formatted, as in the peers' measurements. */
+    static final String MESSAGE = "Order {} placed by customer {} for {} items; payment authorized, shipping to "
+            + "warehouse eu-west-1c, trace 4bf92f3577b34da6a3ce929d0e0e4736";
+
+    private Pipelines() {
+    }
+
+    /** A pipeline: the logger to call, and what to do when done. */
+    record Pipeline(String name, Logger logger, LoggerContext context, LogShipper shipper) {
+
+        void stop() {
+            this.context.stop();
+            if (this.shipper != null) {
+                this.shipper.stop();
+            }
+        }
+
+    }
+
+    static Pipeline cloudWatch(PutLogEventsSender sender, OverflowPolicy policy, int maxInFlight) {
+        LoggerContext context = new LoggerContext();
+        context.start();
+        ShipperSettings settings = ShipperSettings.builder("/bench", "bench")
+            .queueCapacityBytes(256L * 1024 * 1024)
+            .overflowPolicy(policy)
+            .blockTimeout(Duration.ofSeconds(30))
+            .maxInFlight(maxInFlight)
+            .shutdownTimeout(Duration.ofSeconds(60))
+            .build();
+        LogShipper shipper = new LogShipper(settings, ShipperDiagnostics.NONE);
+        if (sender != null) {
+            shipper.start(sender);
+        }
+        CloudWatchLogsAppender appender = CloudWatchLogsAppender.forShipper(shipper, layout(context));
+        appender.setContext(context);
+        appender.setName("CLOUDWATCH");
+        appender.start();
+        Logger logger = context.getLogger("com.example.orders.OrderService");
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        return new Pipeline("cloudwatch", logger, context, shipper);
+    }
+
+    /** Logback's AsyncAppender (queue 256, never discarding, so it blocks when full) before a do-nothing appender. */
+    static Pipeline asyncAppender() {
+        LoggerContext context = new LoggerContext();
+        context.start();
+        FormattingNoopAppender noop = new FormattingNoopAppender(layout(context));
+        noop.setContext(context);
+        noop.start();
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context);
+        async.setDiscardingThreshold(0);
+        async.addAppender(noop);
+        async.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(async);
+        return new Pipeline("asyncAppender", context.getLogger("com.example.orders.OrderService"), context, null);
+    }
+
+    /** A sender that accepts every batch at once, without I/O. */
+    static PutLogEventsSender acceptingSink() {
+        return (batch) -> PutResult.ALL_ACCEPTED;
+    }
+
+    private static PatternLayout layout(LoggerContext context) {
+        PatternLayout layout = new PatternLayout();
+        layout.setContext(context);
+        layout.setPattern(PATTERN);
+        layout.start();
+        return layout;
+    }
+
+    /** Formats like a real appender would, then drops the text. */
+    static final class FormattingNoopAppender extends AppenderBase<ILoggingEvent> {
+
+        private final PatternLayout layout;
+
+        volatile long bytes;
+
+        FormattingNoopAppender(PatternLayout layout) {
+            this.layout = layout;
+        }
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            this.bytes += this.layout.doLayout(event).length();
+        }
+
+    }
+
+}
