@@ -38,11 +38,15 @@ public final class LoadDriver {
 
     public static void main(String[] args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
+        boolean steadyOnly = Arrays.asList(args).contains("--steady-only");
         LoadDriver driver = new LoadDriver(quick);
         System.out.printf("Machine: %d cores, %s, %s %s; %s run%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"), System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 quick ? "quick (figures not meaningful)" : "full");
         driver.steadyRate();
+        if (steadyOnly) {
+            return;
+        }
         driver.retainedHeap();
         driver.endToEnd();
         driver.startup();
@@ -59,10 +63,13 @@ public final class LoadDriver {
         System.out.println("| pipeline | median | p99 | p99.9 | max | p99 from intended start | dropped |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (int round = 0; round < 2; round++) {
-            for (String name : List.of("cloudwatch", "asyncAppender")) {
-                Pipelines.Pipeline pipeline = name.equals("cloudwatch")
-                        ? Pipelines.cloudWatch(Pipelines.acceptingSink(), OverflowPolicy.DROP_OLDEST, 4)
-                        : Pipelines.asyncAppender();
+            for (String name : List.of("cloudwatch", "asyncAppender", "formatOnly", "noAppender")) {
+                Pipelines.Pipeline pipeline = switch (name) {
+                    case "cloudwatch" -> Pipelines.cloudWatch(Pipelines.acceptingSink(), OverflowPolicy.DROP_OLDEST, 4);
+                    case "asyncAppender" -> Pipelines.asyncAppender();
+                    case "formatOnly" -> Pipelines.formatOnly();
+                    default -> Pipelines.noAppender();
+                };
                 runAtRate(pipeline, 4, 10_000, warmup);
                 long[][] samples = runAtRate(pipeline, 4, 10_000, duration);
                 pipeline.stop();

@@ -82,6 +82,24 @@ final class Pipelines {
         return new Pipeline("asyncAppender", context.getLogger("com.example.orders.OrderService"), context, null);
     }
 
+    /** The same layout applied on the calling thread and dropped, with no queue: what formatting alone costs. */
+    static Pipeline formatOnly() {
+        LoggerContext context = new LoggerContext();
+        context.start();
+        FormattingNoopAppender noop = new FormattingNoopAppender(layout(context));
+        noop.setContext(context);
+        noop.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(noop);
+        return new Pipeline("formatOnly", context.getLogger("com.example.orders.OrderService"), context, null);
+    }
+
+    /** Logback with no appender at all: the floor under any appender's cost. */
+    static Pipeline noAppender() {
+        LoggerContext context = new LoggerContext();
+        context.start();
+        return new Pipeline("noAppender", context.getLogger("com.example.orders.OrderService"), context, null);
+    }
+
     /** A sender that accepts every batch at once, without I/O. */
     static PutLogEventsSender acceptingSink() {
         return (batch) -> PutResult.ALL_ACCEPTED;
