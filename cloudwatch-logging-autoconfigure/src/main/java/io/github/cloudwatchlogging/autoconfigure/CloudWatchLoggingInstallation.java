@@ -1,6 +1,5 @@
 package io.github.cloudwatchlogging.autoconfigure;
 
-import java.time.Duration;
 import java.util.Iterator;
 
 import ch.qos.logback.classic.Level;
@@ -46,7 +45,7 @@ public final class CloudWatchLoggingInstallation {
     /** The running installation, or null when none is. */
     public static synchronized @Nullable CloudWatchLoggingInstallation current() {
         CloudWatchLoggingInstallation installation = current;
-        return (installation != null && installation.shipper.statistics().state() != ShipperState.STOPPED)
+        return (installation != null && installation.shipper.state() != ShipperState.STOPPED)
                 ? installation : null;
     }
 
@@ -87,7 +86,7 @@ public final class CloudWatchLoggingInstallation {
 
     /** Starts sending through the sender, unless already sending. */
     synchronized void startSending(PutLogEventsSender sender) {
-        if (this.shipper.statistics().state() == ShipperState.BUFFERING) {
+        if (this.shipper.state() == ShipperState.BUFFERING) {
             this.shipper.start(sender);
         }
         else {
@@ -96,7 +95,7 @@ public final class CloudWatchLoggingInstallation {
     }
 
     boolean isBuffering() {
-        return this.shipper.statistics().state() == ShipperState.BUFFERING;
+        return this.shipper.state() == ShipperState.BUFFERING;
     }
 
     /** Delivers what is queued (within the shutdown timeout), then detaches the appender. Idempotent. */
@@ -185,10 +184,6 @@ public final class CloudWatchLoggingInstallation {
             System.err.println("ERROR " + message);
         }
 
-    }
-
-    static Duration shutdownTimeout(CloudWatchLoggingInstallation installation) {
-        return installation.shipper.settings().shutdownTimeout();
     }
 
 }

@@ -70,14 +70,6 @@ final class Batcher {
         return this.count == this.maxEvents || this.maxBytes - this.putBytes < LogEvent.PUT_OVERHEAD_BYTES + 1;
     }
 
-    boolean isEmpty() {
-        return this.count == 0;
-    }
-
-    int pendingEvents() {
-        return this.count;
-    }
-
     /** Returns the pending events as a batch, or null when there are none. */
     @Nullable Batch take() {
         if (this.count == 0) {

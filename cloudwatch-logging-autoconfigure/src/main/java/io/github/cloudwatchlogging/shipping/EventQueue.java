@@ -113,10 +113,6 @@ final class EventQueue {
         }
     }
 
-    boolean isClosed() {
-        return this.closed;
-    }
-
     long waitingEvents() {
         return count(this.waiting.get());
     }

@@ -112,6 +112,11 @@ public final class LogShipper {
         return offer(timestamp, EventMessages.encode(message));
     }
 
+    /** Where the shipper is in its life; cheaper than a statistics snapshot. */
+    public ShipperState state() {
+        return this.state;
+    }
+
     public ShipperStatistics statistics() {
         return this.counters.snapshot(this.state, this.settings, this.queue);
     }
