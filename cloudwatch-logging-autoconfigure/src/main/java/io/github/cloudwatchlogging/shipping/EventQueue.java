@@ -113,6 +113,12 @@ final class EventQueue {
         }
     }
 
+    /** Whether the events waiting make a full batch: what a producer wakes the worker for. */
+    boolean hasFullBatch() {
+        long current = this.waiting.get();
+        return count(current) >= this.fullBatchEvents || putBytes(current) >= this.fullBatchPutBytes;
+    }
+
     long waitingEvents() {
         return count(this.waiting.get());
     }

@@ -232,7 +232,9 @@ public final class LogShipper {
                         break;
                     }
                 }
-                if (!stopping && !this.flushRequested.get()) {
+                // Checked again right before parking, not trusted from the top of the loop: a wake-up that arrived
+                // while this thread waited for a sender (Semaphore.tryAcquire parks too) was used up there.
+                if (this.state == ShipperState.RUNNING && !this.flushRequested.get() && !this.queue.hasFullBatch()) {
                     LockSupport.parkNanos(this, deadline - System.nanoTime());
                 }
             }

@@ -173,6 +173,39 @@ class LogShipperTests {
     }
 
     @Test
+    void stopWhileTheWorkerWaitsForASenderStillDeliversPromptly() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingSender sender = new RecordingSender((call) -> {
+            awaitQuietly(release);
+            return PutResult.ALL_ACCEPTED;
+        });
+        LogShipper shipper = shipper(settings().batchDelay(Duration.ofMinutes(5))
+            .maxBatchEvents(10)
+            .maxInFlight(1)
+            .shutdownTimeout(Duration.ofSeconds(5)));
+        shipper.start(sender);
+        for (int i = 0; i < 25; i++) {
+            shipper.offer(i, "event-" + i);
+        }
+        // The first batch holds the only sender; the worker waits for it inside Semaphore.tryAcquire, which parks.
+        Thread worker = Thread.getAllStackTraces().keySet().stream()
+            .filter((thread) -> thread.getName().equals("cloudwatch-logging-worker"))
+            .filter((thread) -> thread instanceof ShipperThread)
+            .reduce((first, second) -> second)
+            .orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> java.util.Arrays.stream(worker.getStackTrace())
+            .anyMatch((frame) -> frame.getMethodName().equals("tryAcquire")));
+        java.util.concurrent.CompletableFuture<LogShipper.StopReport> stopping = java.util.concurrent.CompletableFuture
+            .supplyAsync(shipper::stop);
+        // stop()'s wake-up reaches the worker while it is parked in tryAcquire, which swallows it.
+        await().atMost(Duration.ofSeconds(5)).until(() -> shipper.state() == ShipperState.STOPPING);
+        release.countDown();
+        LogShipper.StopReport report = stopping.get(30, TimeUnit.SECONDS);
+        assertThat(report.undelivered()).isZero();
+        assertThat(messages(sender)).hasSize(25);
+    }
+
+    @Test
     void truncatesOversizedEventsAndCountsThem() {
         RecordingSender sender = RecordingSender.acceptingAll();
         LogShipper shipper = shipper(settings().maxEventBytes(1_000));
