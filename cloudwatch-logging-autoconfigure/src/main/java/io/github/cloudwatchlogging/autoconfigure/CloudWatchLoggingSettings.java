@@ -2,7 +2,7 @@ package io.github.cloudwatchlogging.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Map;
 
 import io.github.cloudwatchlogging.shipping.InvalidShipperSettingsException;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
@@ -17,6 +17,14 @@ import org.springframework.core.env.Environment;
  * service accepts and naming the property to change.
  */
 final class CloudWatchLoggingSettings {
+
+    /** The property behind each shipper setting that a property sets. */
+    private static final Map<String, String> PROPERTY_BY_SETTING = Map.ofEntries(Map.entry("logGroup", "log-group"),
+            Map.entry("logStream", "log-stream"), Map.entry("retentionDays", "retention"), Map.entry("tags", "tags"),
+            Map.entry("batchDelay", "batch-delay"), Map.entry("requestTimeout", "request-timeout"),
+            Map.entry("blockTimeout", "block-timeout"), Map.entry("shutdownTimeout", "shutdown-timeout"),
+            Map.entry("queueCapacityBytes", "queue-capacity"), Map.entry("maxInFlight", "max-in-flight"),
+            Map.entry("maxEventBytes", "max-event-size"));
 
     private CloudWatchLoggingSettings() {
     }
@@ -78,40 +86,13 @@ final class CloudWatchLoggingSettings {
         }
         catch (InvalidShipperSettingsException ex) {
             throw new InvalidCloudWatchLoggingPropertiesException(
-                    ex.problems().stream().map(CloudWatchLoggingSettings::withPropertyName).toList());
+                    ex.settingProblems().stream().map(CloudWatchLoggingSettings::withPropertyName).toList());
         }
     }
 
-    private static String withPropertyName(String problem) {
-        Function<String, String> prefix = (name) -> "logging.cloudwatch." + name + ": " + problem;
-        if (problem.startsWith("retention")) {
-            return prefix.apply("retention");
-        }
-        if (problem.contains("tags")) {
-            return prefix.apply("tags");
-        }
-        if (problem.contains("batch delay")) {
-            return prefix.apply("batch-delay");
-        }
-        if (problem.contains("request timeout")) {
-            return prefix.apply("request-timeout");
-        }
-        if (problem.contains("block timeout")) {
-            return prefix.apply("block-timeout");
-        }
-        if (problem.contains("shutdown timeout")) {
-            return prefix.apply("shutdown-timeout");
-        }
-        if (problem.contains("queue capacity")) {
-            return prefix.apply("queue-capacity");
-        }
-        if (problem.contains("in-flight")) {
-            return prefix.apply("max-in-flight");
-        }
-        if (problem.contains("max event bytes")) {
-            return prefix.apply("max-event-size");
-        }
-        return "logging.cloudwatch: " + problem;
+    private static String withPropertyName(InvalidShipperSettingsException.Problem problem) {
+        String property = PROPERTY_BY_SETTING.get(problem.setting());
+        return ((property != null) ? "logging.cloudwatch." + property : "logging.cloudwatch") + ": " + problem.message();
     }
 
     private static void addIfPresent(List<String> problems, String property, @Nullable String problem) {

@@ -354,44 +354,47 @@ public final class ShipperSettings {
          * @throws InvalidShipperSettingsException naming every invalid value and what to set instead
          */
         public ShipperSettings build() {
-            List<String> problems = new ArrayList<>();
-            addIfPresent(problems, logGroupNameProblem(this.logGroup));
-            addIfPresent(problems, logStreamNameProblem(this.logStream));
+            List<InvalidShipperSettingsException.Problem> problems = new ArrayList<>();
+            addIfPresent(problems, "logGroup", logGroupNameProblem(this.logGroup));
+            addIfPresent(problems, "logStream", logStreamNameProblem(this.logStream));
             if (this.retentionDays != null && !ALLOWED_RETENTION_DAYS.contains(this.retentionDays)) {
-                problems.add("retention of " + this.retentionDays + " days is not one CloudWatch Logs allows; use one of "
-                        + ALLOWED_RETENTION_DAYS.stream().sorted().toList());
+                problems.add(problem("retentionDays", "retention of " + this.retentionDays
+                        + " days is not one CloudWatch Logs allows; use one of "
+                        + ALLOWED_RETENTION_DAYS.stream().sorted().toList()));
             }
             if (this.tags.size() > 50) {
-                problems.add("a log group takes at most 50 tags, not " + this.tags.size());
+                problems.add(problem("tags", "a log group takes at most 50 tags, not " + this.tags.size()));
             }
-            requirePositive(problems, "batch delay", this.batchDelay);
-            requirePositive(problems, "request timeout", this.requestTimeout);
-            requireNotNegative(problems, "block timeout", this.blockTimeout);
-            requireNotNegative(problems, "shutdown timeout", this.shutdownTimeout);
-            requirePositive(problems, "retry base delay", this.retryBaseDelay);
+            requirePositive(problems, "batchDelay", "batch delay", this.batchDelay);
+            requirePositive(problems, "requestTimeout", "request timeout", this.requestTimeout);
+            requireNotNegative(problems, "blockTimeout", "block timeout", this.blockTimeout);
+            requireNotNegative(problems, "shutdownTimeout", "shutdown timeout", this.shutdownTimeout);
+            requirePositive(problems, "retryBaseDelay", "retry base delay", this.retryBaseDelay);
             if (this.retryMaxDelay.compareTo(this.retryBaseDelay) < 0) {
-                problems.add("the retry max delay (" + this.retryMaxDelay + ") must not be shorter than the base delay ("
-                        + this.retryBaseDelay + ")");
+                problems.add(problem("retryMaxDelay", "the retry max delay (" + this.retryMaxDelay
+                        + ") must not be shorter than the base delay (" + this.retryBaseDelay + ")"));
             }
             if (this.maxBatchEvents < 1 || this.maxBatchEvents > MAX_BATCH_EVENTS) {
-                problems.add("max batch events must be between 1 and " + MAX_BATCH_EVENTS + ", not " + this.maxBatchEvents);
+                problems.add(problem("maxBatchEvents",
+                        "max batch events must be between 1 and " + MAX_BATCH_EVENTS + ", not " + this.maxBatchEvents));
             }
             if (this.maxBatchBytes < 1024 || this.maxBatchBytes > MAX_BATCH_BYTES) {
-                problems.add("max batch bytes must be between 1024 and " + MAX_BATCH_BYTES + ", not " + this.maxBatchBytes);
+                problems.add(problem("maxBatchBytes",
+                        "max batch bytes must be between 1024 and " + MAX_BATCH_BYTES + ", not " + this.maxBatchBytes));
             }
             if (this.maxEventBytes < 256 || this.maxEventBytes > this.maxBatchBytes - LogEvent.PUT_OVERHEAD_BYTES) {
-                problems.add("max event bytes must be between 256 and the max batch bytes less "
+                problems.add(problem("maxEventBytes", "max event bytes must be between 256 and the max batch bytes less "
                         + LogEvent.PUT_OVERHEAD_BYTES + " (" + (this.maxBatchBytes - LogEvent.PUT_OVERHEAD_BYTES)
-                        + "), not " + this.maxEventBytes);
+                        + "), not " + this.maxEventBytes));
             }
             long smallestUsefulQueue = (long) this.maxEventBytes + LogEvent.QUEUE_OVERHEAD_BYTES;
             if (this.queueCapacityBytes < smallestUsefulQueue || this.queueCapacityBytes > EventQueue.MAX_CAPACITY_BYTES) {
-                problems.add("the queue capacity must be between " + smallestUsefulQueue
+                problems.add(problem("queueCapacityBytes", "the queue capacity must be between " + smallestUsefulQueue
                         + " bytes (one event of the largest size) and " + EventQueue.MAX_CAPACITY_BYTES + ", not "
-                        + this.queueCapacityBytes);
+                        + this.queueCapacityBytes));
             }
             if (this.maxInFlight < 1 || this.maxInFlight > 64) {
-                problems.add("max in-flight requests must be between 1 and 64, not " + this.maxInFlight);
+                problems.add(problem("maxInFlight", "max in-flight requests must be between 1 and 64, not " + this.maxInFlight));
             }
             if (!problems.isEmpty()) {
                 throw new InvalidShipperSettingsException(problems);
@@ -399,21 +402,28 @@ public final class ShipperSettings {
             return new ShipperSettings(this);
         }
 
-        private static void addIfPresent(List<String> problems, @Nullable String problem) {
-            if (problem != null) {
-                problems.add(problem);
+        private static InvalidShipperSettingsException.Problem problem(String setting, String message) {
+            return new InvalidShipperSettingsException.Problem(setting, message);
+        }
+
+        private static void addIfPresent(List<InvalidShipperSettingsException.Problem> problems, String setting,
+                @Nullable String message) {
+            if (message != null) {
+                problems.add(problem(setting, message));
             }
         }
 
-        private static void requirePositive(List<String> problems, String name, Duration value) {
+        private static void requirePositive(List<InvalidShipperSettingsException.Problem> problems, String setting,
+                String name, Duration value) {
             if (value.isNegative() || value.isZero()) {
-                problems.add("the " + name + " must be positive, not " + value);
+                problems.add(problem(setting, "the " + name + " must be positive, not " + value));
             }
         }
 
-        private static void requireNotNegative(List<String> problems, String name, Duration value) {
+        private static void requireNotNegative(List<InvalidShipperSettingsException.Problem> problems, String setting,
+                String name, Duration value) {
             if (value.isNegative()) {
-                problems.add("the " + name + " must not be negative, not " + value);
+                problems.add(problem(setting, "the " + name + " must not be negative, not " + value));
             }
         }
 

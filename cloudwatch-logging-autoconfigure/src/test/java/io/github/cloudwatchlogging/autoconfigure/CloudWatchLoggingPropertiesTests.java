@@ -48,6 +48,21 @@ class CloudWatchLoggingPropertiesTests {
     }
 
     @Test
+    void eachShipperProblemNamesItsProperty() {
+        CloudWatchLoggingProperties properties = new CloudWatchLoggingProperties();
+        properties.setLogGroup("/g");
+        properties.setMaxEventSize(org.springframework.util.unit.DataSize.ofBytes(100));
+        properties.setBatchDelay(java.time.Duration.ZERO);
+        org.assertj.core.api.Assertions
+            .assertThatExceptionOfType(InvalidCloudWatchLoggingPropertiesException.class)
+            .isThrownBy(() -> CloudWatchLoggingSettings.create(properties, new MockEnvironment()))
+            .satisfies((ex) -> assertThat(ex.getProblems()).containsExactlyInAnyOrder(
+                    "logging.cloudwatch.batch-delay: the batch delay must be positive, not PT0S",
+                    "logging.cloudwatch.max-event-size: max event bytes must be between 256 and the max batch bytes "
+                            + "less 26 (1048550), not 100"));
+    }
+
+    @Test
     void credentialsNeverShowInToString() {
         CloudWatchLoggingProperties properties = new CloudWatchLoggingProperties();
         properties.getCredentials().setAccessKey("AKIAEXAMPLE");
