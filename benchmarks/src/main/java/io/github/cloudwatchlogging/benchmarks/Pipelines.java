@@ -70,9 +70,7 @@ final class Pipelines {
     static Pipeline asyncAppender() {
         LoggerContext context = new LoggerContext();
         context.start();
-        FormattingNoopAppender noop = new FormattingNoopAppender(layout(context));
-        noop.setContext(context);
-        noop.start();
+        FormattingNoopAppender noop = formattingNoop(context);
         AsyncAppender async = new AsyncAppender();
         async.setContext(context);
         async.setDiscardingThreshold(0);
@@ -86,10 +84,7 @@ final class Pipelines {
     static Pipeline formatOnly() {
         LoggerContext context = new LoggerContext();
         context.start();
-        FormattingNoopAppender noop = new FormattingNoopAppender(layout(context));
-        noop.setContext(context);
-        noop.start();
-        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(noop);
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(formattingNoop(context));
         return new Pipeline("formatOnly", context.getLogger("com.example.orders.OrderService"), context, null);
     }
 
@@ -103,6 +98,13 @@ final class Pipelines {
     /** A sender that accepts every batch at once, without I/O. */
     static PutLogEventsSender acceptingSink() {
         return (batch) -> PutResult.ALL_ACCEPTED;
+    }
+
+    private static FormattingNoopAppender formattingNoop(LoggerContext context) {
+        FormattingNoopAppender noop = new FormattingNoopAppender(layout(context));
+        noop.setContext(context);
+        noop.start();
+        return noop;
     }
 
     private static PatternLayout layout(LoggerContext context) {

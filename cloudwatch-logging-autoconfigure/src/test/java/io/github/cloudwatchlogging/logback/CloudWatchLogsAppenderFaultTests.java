@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
@@ -79,12 +78,7 @@ class CloudWatchLogsAppenderFaultTests {
         appender.setBatchDelay(ch.qos.logback.core.util.Duration.buildByMilliseconds(100));
         appender.setRequestTimeout(ch.qos.logback.core.util.Duration.buildByMilliseconds(requestTimeout.toMillis()));
         appender.setShutdownTimeout(ch.qos.logback.core.util.Duration.buildBySeconds(60));
-        PatternLayout layout = new PatternLayout();
-        layout.setPattern("%m");
-        LoggerContext layoutContext = new LoggerContext();
-        layout.setContext(layoutContext);
-        layout.start();
-        appender.setLayout(layout);
+        appender.setLayout(LogbackContexts.messageOnlyLayout());
         this.context = LogbackContexts.withAppender(appender);
         return appender;
     }

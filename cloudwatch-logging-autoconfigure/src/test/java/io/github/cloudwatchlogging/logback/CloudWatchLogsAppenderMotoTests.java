@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.core.util.FileSize;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
 import io.github.cloudwatchlogging.testsupport.LogbackContexts;
@@ -64,18 +63,12 @@ class CloudWatchLogsAppenderMotoTests {
         appender.setEndpoint(this.moto.endpoint().toString());
         appender.setMaxBatchEvents(500);
         appender.setBatchDelay(ch.qos.logback.core.util.Duration.buildByMilliseconds(200));
-        PatternLayout layout = new PatternLayout();
-        layout.setPattern("%m");
-        appender.setLayout(layout);
+        appender.setLayout(LogbackContexts.messageOnlyLayout());
         return appender;
     }
 
     private void start(CloudWatchLogsAppender appender) {
-        this.context = new LoggerContext();
-        ((PatternLayout) appender.getLayout()).setContext(this.context);
-        appender.getLayout().start();
         this.context = LogbackContexts.withAppender(appender);
-        ((PatternLayout) appender.getLayout()).setContext(this.context);
     }
 
     /** Every event in the stream, oldest first, paging forward until the emulator returns an empty page. */
