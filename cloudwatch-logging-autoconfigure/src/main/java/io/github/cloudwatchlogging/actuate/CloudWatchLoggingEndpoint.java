@@ -63,7 +63,7 @@ public class CloudWatchLoggingEndpoint {
         static ShippingDescriptor of(ShipperStatistics s) {
             return new ShippingDescriptor(s.state().name(), s.logGroup(), s.logStream(),
                     new Queue(s.queuedEvents(), s.queuedBytes(), s.capacityBytes()),
-                    new Events(s.enqueued(), s.sent(), s.droppedTotal(), s.dropped(), s.rejectedTotal(), s.rejected(),
+                    new Events(s.logged(), s.enqueued(), s.sent(), s.droppedTotal(), s.dropped(), s.rejectedTotal(), s.rejected(),
                             s.truncated()),
                     new Requests(s.batches(), s.retries(), s.failedRequests(), s.consecutiveFailures(),
                             s.inFlightRequests(), s.lastSuccessTime(),
@@ -86,6 +86,8 @@ public class CloudWatchLoggingEndpoint {
     }
 
     /**
+     * @param logged handed to the shipper: always sent + dropped + rejected + queued, but for logging calls under
+     * way while this was read
      * @param enqueued accepted into the queue
      * @param sent accepted by CloudWatch Logs
      * @param dropped given up by the shipper
@@ -94,7 +96,7 @@ public class CloudWatchLoggingEndpoint {
      * @param rejectedByReason refused, by reason
      * @param truncated cut to the per-event limit (and sent)
      */
-    public record Events(long enqueued, long sent, long dropped, Map<DropReason, Long> droppedByReason, long rejected,
+    public record Events(long logged, long enqueued, long sent, long dropped, Map<DropReason, Long> droppedByReason, long rejected,
             Map<RejectReason, Long> rejectedByReason, long truncated) {
     }
 

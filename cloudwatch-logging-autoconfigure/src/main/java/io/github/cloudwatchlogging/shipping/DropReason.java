@@ -19,6 +19,11 @@ public enum DropReason {
     NOT_RUNNING,
 
     /** The event was still undelivered when the shutdown timeout ran out. */
-    SHUTDOWN_TIMEOUT
+    SHUTDOWN_TIMEOUT;
+
+    /** Whether events dropped for this reason were refused by the logging call itself, never queued. */
+    public boolean beforeQueueing() {
+        return this != EVICTED && this != SHUTDOWN_TIMEOUT;
+    }
 
 }

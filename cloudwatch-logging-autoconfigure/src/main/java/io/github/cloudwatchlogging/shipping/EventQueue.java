@@ -87,22 +87,36 @@ final class EventQueue {
         };
     }
 
-    /** The next waiting event, now counted as taken by the worker; null when none is waiting. */
-    @Nullable LogEvent poll() {
-        LogEvent event = this.events.poll();
-        if (event != null) {
-            long packed = pack(1, event.queueSize());
-            // Count it as taken before it stops counting as waiting, so the budget never looks larger than it is.
-            this.taken.addAndGet(packed);
-            this.waiting.addAndGet(-packed);
+    /**
+     * Moves up to {@code into.length} waiting events into the array, oldest first, and counts them as taken by the
+     * worker; returns how many. The move from waiting to taken is one step under the books' lock, so a statistics
+     * snapshot never counts these events twice or not at all.
+     */
+    int drainTo(LogEvent[] into) {
+        int count = 0;
+        long bytes = 0;
+        LogEvent event;
+        while (count < into.length && (event = this.events.poll()) != null) {
+            into[count++] = event;
+            bytes += event.queueSize();
         }
-        return event;
+        if (count > 0) {
+            long packed = pack(count, bytes);
+            synchronized (this.counters.books()) {
+                this.taken.addAndGet(packed);
+                this.waiting.addAndGet(-packed);
+            }
+        }
+        return count;
     }
 
-    /** Gives back the budget of settled events and lets blocked producers retry. */
+    /**
+     * Gives back the budget of settled events. Callers hold the books' lock, so that the events stop counting as
+     * queued in the same step as they start counting as sent, rejected or dropped; they call {@link #signalSpace}
+     * after letting it go.
+     */
     void release(int eventCount, long queueBytes) {
         this.taken.addAndGet(-pack(eventCount, queueBytes));
-        signalSpace();
     }
 
     /** Refuses all further events and wakes producers blocked for room. */
@@ -210,7 +224,8 @@ final class EventQueue {
         return true;
     }
 
-    private void signalSpace() {
+    /** Lets producers blocked for room retry; called after settled events gave back their budget. */
+    void signalSpace() {
         if (this.blockedProducers.get() > 0) {
             synchronized (this.space) {
                 this.space.notifyAll();

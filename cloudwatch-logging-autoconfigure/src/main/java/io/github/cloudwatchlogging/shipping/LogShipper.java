@@ -3,7 +3,7 @@ package io.github.cloudwatchlogging.shipping;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -217,13 +217,14 @@ public final class LogShipper {
 
     private void work() {
         Batcher batcher = Batcher.forSettings(this.settings);
+        LogEvent[] chunk = new LogEvent[256];
         long delay = this.settings.batchDelay().toNanos();
         long deadline = System.nanoTime() + delay;
         while (!isAbandoned()) {
             try {
                 boolean stopping = this.state != ShipperState.RUNNING;
                 boolean flush = this.flushRequested.getAndSet(false);
-                drainInto(batcher);
+                drainInto(batcher, chunk);
                 long now = System.nanoTime();
                 if (stopping || flush || now - deadline >= 0) {
                     dispatch(batcher.take());
@@ -254,12 +255,22 @@ public final class LogShipper {
         signalProgress();
     }
 
-    private void drainInto(Batcher batcher) {
-        LogEvent event;
-        while (!isAbandoned() && (event = this.queue.poll()) != null) {
-            dispatch(batcher.add(event));
-            if (batcher.isFull()) {
-                dispatch(batcher.take());
+    private void drainInto(Batcher batcher, LogEvent[] chunk) {
+        int count;
+        while (!isAbandoned() && (count = this.queue.drainTo(chunk)) > 0) {
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < count; i++) {
+                LogEvent event = chunk[i];
+                chunk[i] = null;
+                RejectReason outside = TimestampWindow.check(event.timestamp(), now);
+                if (outside != null) {
+                    settle(Batch.of(event), () -> this.counters.rejectedWhole(outside, 1));
+                    continue;
+                }
+                dispatch(batcher.add(event));
+                if (batcher.isFull()) {
+                    dispatch(batcher.take());
+                }
             }
         }
     }
@@ -354,40 +365,39 @@ public final class LogShipper {
     }
 
     private void settleDelivered(Batch batch, PutResult result) {
-        if (batch.settle()) {
-            this.counters.delivered(batch.size() - result.rejected(), result.byReason(), Instant.now());
-            finishSettling(batch);
-        }
+        settle(batch, () -> this.counters.delivered(batch.size() - result.rejected(), result.byReason(), Instant.now()));
     }
 
     private void settleRejected(Batch batch) {
-        if (batch.settle()) {
-            this.counters.rejectedWhole(RejectReason.INVALID_PARAMETER, batch.size());
-            finishSettling(batch);
-        }
+        settle(batch, () -> this.counters.rejectedWhole(RejectReason.INVALID_PARAMETER, batch.size()));
     }
 
     private void settleDropped(Batch batch, DropReason reason) {
-        if (batch.settle()) {
-            this.counters.settledDropped(reason, batch.size());
-            finishSettling(batch);
-        }
+        settle(batch, () -> this.counters.settledDropped(reason, batch.size()));
     }
 
-    private void finishSettling(Batch batch) {
+    /**
+     * Settles a batch once: counts its outcome and gives back its budget in one step under the books' lock, then
+     * lets blocked producers and waiting flushes go on.
+     */
+    private void settle(Batch batch, Runnable countOutcome) {
+        if (!batch.settle()) {
+            return;
+        }
+        synchronized (this.counters.books()) {
+            countOutcome.run();
+            this.queue.release(batch.size(), batch.queueBytes());
+        }
         this.unsettled.remove(batch);
-        this.queue.release(batch.size(), batch.queueBytes());
+        this.queue.signalSpace();
         signalProgress();
     }
 
     private void dropWaiting(DropReason reason) {
-        List<LogEvent> left = new ArrayList<>();
-        LogEvent event;
-        while ((event = this.queue.poll()) != null) {
-            left.add(event);
-        }
-        if (!left.isEmpty()) {
-            settleDropped(Batch.of(left.toArray(LogEvent[]::new)), reason);
+        LogEvent[] chunk = new LogEvent[256];
+        int count;
+        while ((count = this.queue.drainTo(chunk)) > 0) {
+            settleDropped(Batch.of(Arrays.copyOf(chunk, count)), reason);
         }
     }
 

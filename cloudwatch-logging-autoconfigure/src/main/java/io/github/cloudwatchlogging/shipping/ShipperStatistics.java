@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param queuedEvents events accepted and not yet settled (waiting, batched or in flight)
  * @param queuedBytes the queue budget those events take
  * @param capacityBytes the queue budget
+ * @param logged events handed to the shipper since it was created: queued or dropped at once
  * @param enqueued events accepted into the queue since start
  * @param sent events CloudWatch Logs accepted
  * @param dropped events the shipper gave up on, by reason
@@ -30,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * @param inFlightRequests PutLogEvents calls under way now
  */
 public record ShipperStatistics(ShipperState state, String logGroup, String logStream, long queuedEvents,
-        long queuedBytes, long capacityBytes, long enqueued, long sent, Map<DropReason, Long> dropped,
+        long queuedBytes, long capacityBytes, long logged, long enqueued, long sent, Map<DropReason, Long> dropped,
         Map<RejectReason, Long> rejected, long truncated, long batches, long retries, long failedRequests,
         long consecutiveFailures, @Nullable Instant lastFailureTime, @Nullable String lastFailureType,
         @Nullable String lastFailureMessage, @Nullable Instant lastSuccessTime, int inFlightRequests) {
@@ -46,6 +47,14 @@ public record ShipperStatistics(ShipperState state, String logGroup, String logS
 
     public long rejectedTotal() {
         return this.rejected.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Every event logged is sent, dropped, rejected or still queued: {@code logged} minus all of those, zero in a
+     * snapshot taken while no logging call was under way.
+     */
+    public long unaccounted() {
+        return this.logged - this.sent - droppedTotal() - rejectedTotal() - this.queuedEvents;
     }
 
 }

@@ -9,8 +9,18 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 
-/** The shipper's running totals. Logging threads only touch striped adders; everything else is off the hot path. */
+/**
+ * The shipper's running totals. Logging threads only touch striped adders; everything else is off the hot path.
+ * <p>
+ * Every change the worker and the senders make to the books (events moving from waiting to taken, a batch settled
+ * and its budget given back) is made under {@link #books()}, and a snapshot reads under it too, so a snapshot
+ * balances exactly: logged = sent + dropped + rejected + queued. Logging threads never take that lock; a snapshot
+ * taken while a logging call is half-way may show that one call's event as logged but not yet queued, or evicted
+ * but not yet replaced.
+ */
 final class ShippingCounters {
+
+    private final Object books = new Object();
 
     private final LongAdder enqueued = new LongAdder();
 
@@ -37,6 +47,11 @@ final class ShippingCounters {
     private volatile @Nullable Failure lastFailure;
 
     private volatile @Nullable Instant lastSuccess;
+
+    /** The lock that the shipper's own changes to the books and every snapshot hold. */
+    Object books() {
+        return this.books;
+    }
 
     void enqueued() {
         this.enqueued.increment();
@@ -130,21 +145,28 @@ final class ShippingCounters {
     }
 
     ShipperStatistics snapshot(ShipperState state, ShipperSettings settings, EventQueue queue) {
-        Map<DropReason, Long> droppedByReason = new EnumMap<>(DropReason.class);
-        for (DropReason reason : DropReason.values()) {
-            droppedByReason.put(reason, this.dropped[reason.ordinal()].sum());
+        synchronized (this.books) {
+            Map<DropReason, Long> droppedByReason = new EnumMap<>(DropReason.class);
+            long logged = this.enqueued.sum();
+            for (DropReason reason : DropReason.values()) {
+                long count = this.dropped[reason.ordinal()].sum();
+                droppedByReason.put(reason, count);
+                if (reason.beforeQueueing()) {
+                    logged += count;
+                }
+            }
+            Map<RejectReason, Long> rejectedByReason = new EnumMap<>(RejectReason.class);
+            for (RejectReason reason : RejectReason.values()) {
+                rejectedByReason.put(reason, this.rejected[reason.ordinal()].sum());
+            }
+            Failure failure = this.lastFailure;
+            return new ShipperStatistics(state, settings.logGroup(), settings.logStream(), queue.outstandingEvents(),
+                    queue.outstandingBytes(), queue.capacityBytes(), logged, this.enqueued.sum(), this.sent.sum(),
+                    droppedByReason, rejectedByReason, this.truncated.sum(), this.batches.sum(), this.retries.sum(),
+                    this.failedRequests.sum(), this.consecutiveFailures.get(),
+                    (failure != null) ? failure.time() : null, (failure != null) ? failure.type() : null,
+                    (failure != null) ? failure.message() : null, this.lastSuccess, this.inFlightRequests.get());
         }
-        Map<RejectReason, Long> rejectedByReason = new EnumMap<>(RejectReason.class);
-        for (RejectReason reason : RejectReason.values()) {
-            rejectedByReason.put(reason, this.rejected[reason.ordinal()].sum());
-        }
-        Failure failure = this.lastFailure;
-        return new ShipperStatistics(state, settings.logGroup(), settings.logStream(), queue.outstandingEvents(),
-                queue.outstandingBytes(), queue.capacityBytes(), this.enqueued.sum(), this.sent.sum(),
-                droppedByReason, rejectedByReason, this.truncated.sum(), this.batches.sum(), this.retries.sum(),
-                this.failedRequests.sum(), this.consecutiveFailures.get(), (failure != null) ? failure.time() : null,
-                (failure != null) ? failure.type() : null, (failure != null) ? failure.message() : null,
-                this.lastSuccess, this.inFlightRequests.get());
     }
 
     private static LongAdder[] adders(int count) {

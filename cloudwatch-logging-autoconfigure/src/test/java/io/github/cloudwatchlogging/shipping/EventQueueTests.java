@@ -49,7 +49,7 @@ class EventQueueTests {
         for (int i = 0; i < 10; i++) {
             queue.offer(event(i));
         }
-        assertThat(queue.poll()).isNotNull();
+        assertThat(takeOne(queue)).isNotNull();
         assertThat(queue.offer(event(10))).isFalse();
         queue.release(1, 100);
         assertThat(queue.offer(event(11))).isTrue();
@@ -63,7 +63,7 @@ class EventQueueTests {
             assertThat(queue.offer(event(i))).isTrue();
         }
         assertThat(this.counters.droppedCount(DropReason.EVICTED)).isEqualTo(2);
-        assertThat(queue.poll().timestamp()).isEqualTo(2);
+        assertThat(takeOne(queue).timestamp()).isEqualTo(2);
     }
 
     @Test
@@ -71,7 +71,7 @@ class EventQueueTests {
         EventQueue queue = queue(OverflowPolicy.DROP_OLDEST, 10_000);
         for (int i = 0; i < 10; i++) {
             queue.offer(event(i));
-            queue.poll();
+            takeOne(queue);
         }
         assertThat(queue.offer(event(10))).isFalse();
         assertThat(this.counters.droppedCount(DropReason.QUEUE_FULL)).isEqualTo(1);
@@ -82,11 +82,12 @@ class EventQueueTests {
         EventQueue queue = queue(OverflowPolicy.BLOCK, 10_000);
         for (int i = 0; i < 10; i++) {
             queue.offer(event(i));
-            queue.poll();
+            takeOne(queue);
         }
         CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(() -> queue.offer(event(10)));
         assertThat(blocked).isNotDone();
         queue.release(1, 100);
+        queue.signalSpace();
         assertThat(blocked.get(5, TimeUnit.SECONDS)).isTrue();
     }
 
@@ -118,6 +119,12 @@ class EventQueueTests {
         queue.close();
         assertThat(queue.offer(event(1))).isFalse();
         assertThat(this.counters.droppedCount(DropReason.NOT_RUNNING)).isEqualTo(1);
+    }
+
+    /** What the worker does, one event at a time. */
+    private static LogEvent takeOne(EventQueue queue) {
+        LogEvent[] one = new LogEvent[1];
+        return (queue.drainTo(one) == 1) ? one[0] : null;
     }
 
 }

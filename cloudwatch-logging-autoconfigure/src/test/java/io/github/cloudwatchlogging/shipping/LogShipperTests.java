@@ -19,6 +19,9 @@ import static org.awaitility.Awaitility.await;
 
 class LogShipperTests {
 
+    /** Now, give or take the run: events must be within the 14 days and 2 hours CloudWatch Logs takes. */
+    private static final long T0 = System.currentTimeMillis();
+
     private final List<LogShipper> shippers = new ArrayList<>();
 
     @AfterEach
@@ -62,7 +65,7 @@ class LogShipperTests {
         LogShipper shipper = shipper(settings().batchDelay(Duration.ofSeconds(30)).maxBatchEvents(100));
         shipper.start(sender);
         for (int i = 0; i < 1_050; i++) {
-            shipper.offer(i, "event-" + i);
+            shipper.offer(T0 + i, "event-" + i);
         }
         LogShipper.StopReport report = shipper.stop();
         assertThat(report.undelivered()).isZero();
@@ -79,7 +82,7 @@ class LogShipperTests {
         RecordingSender sender = RecordingSender.acceptingAll();
         LogShipper shipper = shipper(settings());
         shipper.start(sender);
-        shipper.offer(1, "only one");
+        shipper.offer(T0 + 1, "only one");
         await().atMost(Duration.ofSeconds(5)).until(() -> sender.acceptedEvents() == 1);
         assertThat(shipper.statistics().batches()).isEqualTo(1);
     }
@@ -88,7 +91,7 @@ class LogShipperTests {
     void eventsQueuedBeforeStartAreSentOnceStarted() {
         RecordingSender sender = RecordingSender.acceptingAll();
         LogShipper shipper = shipper(settings());
-        shipper.offer(1, "early");
+        shipper.offer(T0 + 1, "early");
         assertThat(shipper.statistics().state()).isEqualTo(ShipperState.BUFFERING);
         assertThat(shipper.statistics().queuedEvents()).isEqualTo(1);
         shipper.start(sender);
@@ -109,7 +112,7 @@ class LogShipperTests {
         LogShipper shipper = shipper(settings().maxBatchEvents(10));
         shipper.start(sender);
         for (int i = 0; i < 100; i++) {
-            shipper.offer(i, "event-" + i);
+            shipper.offer(T0 + i, "event-" + i);
         }
         assertThat(shipper.stop().undelivered()).isZero();
         assertThat(messages(sender)).hasSize(100);
@@ -130,7 +133,7 @@ class LogShipperTests {
         LogShipper shipper = shipper(settings().maxBatchEvents(5).maxInFlight(1));
         shipper.start(sender);
         for (int i = 0; i < 10; i++) {
-            shipper.offer(i, "event-" + i);
+            shipper.offer(T0 + i, "event-" + i);
         }
         shipper.stop();
         ShipperStatistics stats = shipper.statistics();
@@ -140,12 +143,29 @@ class LogShipperTests {
     }
 
     @Test
+    void refusesEventsOutsideTheTimestampWindowBeforeSendingThem() {
+        RecordingSender sender = RecordingSender.acceptingAll();
+        LogShipper shipper = shipper(settings());
+        shipper.start(sender);
+        long now = System.currentTimeMillis();
+        shipper.offer(now - Duration.ofDays(15).toMillis(), "two weeks and a day old");
+        shipper.offer(now, "now");
+        shipper.offer(now + Duration.ofHours(3).toMillis(), "three hours ahead");
+        shipper.offer(now - Duration.ofDays(13).toMillis(), "thirteen days old");
+        ShipperStatistics stats = shipper.stop().statistics();
+        assertThat(messages(sender)).containsExactlyInAnyOrder("now", "thirteen days old");
+        assertThat(stats.rejected()).containsEntry(RejectReason.TOO_OLD, 1L).containsEntry(RejectReason.TOO_NEW, 1L);
+        assertThat(stats.sent()).isEqualTo(2);
+        assertThat(stats.unaccounted()).isZero();
+    }
+
+    @Test
     void countsEventsTheServiceRefused() {
         RecordingSender sender = new RecordingSender((call) -> new PutResult(1, 2, 0));
         LogShipper shipper = shipper(settings().maxBatchEvents(10));
         shipper.start(sender);
         for (int i = 0; i < 10; i++) {
-            shipper.offer(i, "event-" + i);
+            shipper.offer(T0 + i, "event-" + i);
         }
         shipper.stop();
         ShipperStatistics stats = shipper.statistics();
@@ -163,7 +183,7 @@ class LogShipperTests {
         LogShipper shipper = shipper(settings().maxBatchEvents(10).maxInFlight(3));
         shipper.start(sender);
         for (int i = 0; i < 100; i++) {
-            shipper.offer(i, "event-" + i);
+            shipper.offer(T0 + i, "event-" + i);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> shipper.statistics().inFlightRequests() == 3);
         release.countDown();
@@ -185,7 +205,7 @@ class LogShipperTests {
             .shutdownTimeout(Duration.ofSeconds(5)));
         shipper.start(sender);
         for (int i = 0; i < 25; i++) {
-            shipper.offer(i, "event-" + i);
+            shipper.offer(T0 + i, "event-" + i);
         }
         // The first batch holds the only sender; the worker waits for it inside Semaphore.tryAcquire, which parks.
         Thread worker = Thread.getAllStackTraces().keySet().stream()
@@ -210,8 +230,8 @@ class LogShipperTests {
         RecordingSender sender = RecordingSender.acceptingAll();
         LogShipper shipper = shipper(settings().maxEventBytes(1_000));
         shipper.start(sender);
-        shipper.offer(1, "x".repeat(5_000));
-        shipper.offer(2, "");
+        shipper.offer(T0 + 1, "x".repeat(5_000));
+        shipper.offer(T0 + 2, "");
         shipper.stop();
         List<LogEvent> sent = sender.accepted.stream().flatMap((batch) -> batch.events().stream()).toList();
         assertThat(sent).hasSize(2);
@@ -233,7 +253,7 @@ class LogShipperTests {
         LogShipper shipper = shipper(settings().maxBatchEvents(10).shutdownTimeout(Duration.ofMillis(500)));
         shipper.start(sender);
         for (int i = 0; i < 95; i++) {
-            shipper.offer(i, "event-" + i);
+            shipper.offer(T0 + i, "event-" + i);
         }
         long started = System.nanoTime();
         LogShipper.StopReport report = shipper.stop();
@@ -244,7 +264,7 @@ class LogShipperTests {
         assertThat(stats.queuedEvents()).isZero();
         assertThat(stats.sent()).isZero();
         assertThat(stats.lastFailureType()).isEqualTo("ServiceUnavailableException");
-        assertThat(shipper.offer(1, "late")).isFalse();
+        assertThat(shipper.offer(T0 + 1, "late")).isFalse();
         assertThat(shipper.statistics().dropped()).containsEntry(DropReason.NOT_RUNNING, 1L);
     }
 
@@ -260,7 +280,7 @@ class LogShipperTests {
         LogShipper shipper = shipper(settings().maxBatchEvents(10).maxEventBytes(256).queueCapacityBytes(10_000));
         shipper.start(sender);
         for (int i = 0; i < 1_000; i++) {
-            shipper.offer(i, String.format("event-%030d", i));
+            shipper.offer(T0 + i, String.format("event-%030d", i));
         }
         ShipperStatistics during = shipper.statistics();
         assertThat(during.queuedBytes()).isLessThanOrEqualTo(10_000);
@@ -278,8 +298,8 @@ class LogShipperTests {
         RecordingSender sender = RecordingSender.acceptingAll();
         LogShipper shipper = shipper(settings().batchDelay(Duration.ofMinutes(5)));
         shipper.start(sender);
-        shipper.offer(1, "a");
-        shipper.offer(2, "b");
+        shipper.offer(T0 + 1, "a");
+        shipper.offer(T0 + 2, "b");
         LogShipper.FlushReport report = shipper.flush(Duration.ofSeconds(5));
         assertThat(report.completed()).isTrue();
         assertThat(report.sent()).isEqualTo(2);
