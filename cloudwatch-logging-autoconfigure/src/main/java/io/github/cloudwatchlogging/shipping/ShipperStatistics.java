@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param sent events CloudWatch Logs accepted
  * @param dropped events the shipper gave up on, by reason
  * @param rejected events CloudWatch Logs refused, by reason
- * @param truncated events cut to the per-event limit (they are also sent)
+ * @param truncated events cut to the per-event limit when logged (then sent, or refused like any other)
  * @param batches PutLogEvents calls that succeeded
  * @param retries PutLogEvents calls repeated after a failure
  * @param failedRequests PutLogEvents calls that failed
