@@ -3,6 +3,8 @@ package io.github.cloudwatchlogging.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 import io.github.cloudwatchlogging.shipping.InvalidShipperSettingsException;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
@@ -74,6 +76,9 @@ final class CloudWatchLoggingSettings {
                 .createLogStream(properties.isCreateLogStream())
                 .retentionDays(properties.getRetention())
                 .tags(properties.getTags())
+                .secrets(Stream.of(credentials.getAccessKey(), credentials.getSecretKey())
+                    .filter(Objects::nonNull)
+                    .toList())
                 .batchDelay(properties.getBatchDelay())
                 .queueCapacityBytes(properties.getQueueCapacity().toBytes())
                 .overflowPolicy(properties.getOverflowPolicy())

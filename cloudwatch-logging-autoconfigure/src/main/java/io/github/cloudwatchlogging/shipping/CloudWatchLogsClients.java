@@ -32,7 +32,14 @@ public final class CloudWatchLogsClients {
                 .apiCallTimeout(timeout)
                 .apiCallAttemptTimeout(timeout));
         if (region != null && !region.isBlank()) {
-            builder.region(Region.of(region.trim()));
+            Region resolved = Region.of(region.trim());
+            if (endpoint == null && resolved.metadata() == null) {
+                // Refused here rather than sent to a made-up host name: a typo would otherwise look like DNS trouble.
+                throw new IllegalArgumentException("Unknown AWS region '" + region.trim() + "': this AWS SDK knows "
+                        + "no CloudWatch Logs endpoint for it. Check logging.cloudwatch.region (or the SDK's region "
+                        + "chain); for a region newer than the SDK, set logging.cloudwatch.endpoint as well");
+            }
+            builder.region(resolved);
         }
         if (endpoint != null) {
             builder.endpointOverride(endpoint);

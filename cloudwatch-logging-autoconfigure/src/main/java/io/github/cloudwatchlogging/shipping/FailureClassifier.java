@@ -51,6 +51,23 @@ final class FailureClassifier {
         return failure.getClass().getSimpleName();
     }
 
+    /**
+     * The failure's message, with its root cause when that says something the message does not: the SDK's message
+     * for a DNS failure, for one, leaves out the host name that would not resolve.
+     */
+    static String describeMessage(Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String rootMessage = root.getMessage();
+        if (root == failure || rootMessage == null || message.contains(rootMessage)) {
+            return message;
+        }
+        return message + " (caused by " + root.getClass().getSimpleName() + ": " + rootMessage + ")";
+    }
+
     private static FailureKind classifyService(AwsServiceException failure) {
         String code = (failure.awsErrorDetails() != null) ? failure.awsErrorDetails().errorCode() : null;
         int status = failure.statusCode();

@@ -348,7 +348,7 @@ public final class LogShipper {
 
     private void recordFailure(Batch batch, Throwable failure, FailureKind kind) {
         String type = FailureClassifier.describeType(failure);
-        String message = String.valueOf(failure.getMessage());
+        String message = this.settings.redact(FailureClassifier.describeMessage(failure));
         this.counters.failed(new ShippingCounters.Failure(Instant.now(), type, message));
         String text = "cloudwatch-logging: PutLogEvents to " + this.settings.logGroup() + "/"
                 + this.settings.logStream() + " failed (" + type + ", " + kind.name().toLowerCase() + "): " + message;

@@ -2,6 +2,7 @@ package io.github.cloudwatchlogging.shipping;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +75,8 @@ public final class ShipperSettings {
 
     private final Duration retryMaxDelay;
 
+    private final List<String> secrets;
+
     private ShipperSettings(Builder builder) {
         this.logGroup = builder.logGroup;
         this.logStream = builder.logStream;
@@ -93,6 +96,7 @@ public final class ShipperSettings {
         this.shutdownTimeout = builder.shutdownTimeout;
         this.retryBaseDelay = builder.retryBaseDelay;
         this.retryMaxDelay = builder.retryMaxDelay;
+        this.secrets = builder.secrets;
     }
 
     public static Builder builder(String logGroup, String logStream) {
@@ -105,6 +109,7 @@ public final class ShipperSettings {
             .createLogStream(this.createLogStream)
             .retentionDays(this.retentionDays)
             .tags(this.tags)
+            .secrets(this.secrets)
             .batchDelay(this.batchDelay)
             .maxBatchEvents(this.maxBatchEvents)
             .maxBatchBytes(this.maxBatchBytes)
@@ -220,6 +225,19 @@ public final class ShipperSettings {
         return this.retryMaxDelay;
     }
 
+    /**
+     * Replaces every secret (credentials given in configuration) in a text the shipper is about to keep or print,
+     * such as an error message the service sent back: some echo the request's Authorization header, and with it the
+     * access key id.
+     */
+    public String redact(String text) {
+        String redacted = text;
+        for (String secret : this.secrets) {
+            redacted = redacted.replace(secret, "******");
+        }
+        return redacted;
+    }
+
     /** Collects the settings; {@link #build()} checks them all and names every problem at once. */
     public static final class Builder {
 
@@ -234,6 +252,8 @@ public final class ShipperSettings {
         private @Nullable Integer retentionDays;
 
         private Map<String, String> tags = Map.of();
+
+        private List<String> secrets = List.of();
 
         private Duration batchDelay = Duration.ofSeconds(1);
 
@@ -286,6 +306,15 @@ public final class ShipperSettings {
 
         public Builder tags(Map<String, String> tags) {
             this.tags = tags;
+            return this;
+        }
+
+        /** Values never to show in a message the shipper keeps or prints; blank ones are ignored. */
+        public Builder secrets(Collection<String> secrets) {
+            this.secrets = secrets.stream().filter((secret) -> secret != null && !secret.isBlank())
+                .map(String::trim)
+                .distinct()
+                .toList();
             return this;
         }
 

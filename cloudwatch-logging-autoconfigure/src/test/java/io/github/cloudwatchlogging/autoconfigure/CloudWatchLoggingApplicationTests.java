@@ -208,6 +208,44 @@ class CloudWatchLoggingApplicationTests {
     }
 
     @Test
+    void debugEverywhereIncludingTheSdkTheHttpClientAndTheStarterMakesNoFeedbackLoop(CapturedOutput output)
+            throws Exception {
+        ConfigurableApplicationContext context = application(TestApplication.class, WebApplicationType.NONE)
+            .run(properties("/it/debug", "--logging.level.root=DEBUG", "--logging.level.software.amazon.awssdk=DEBUG",
+                    "--logging.level.org.apache.http=DEBUG", "--logging.level.io.github.cloudwatchlogging=DEBUG",
+                    "--logging.cloudwatch.level=DEBUG", "--logging.cloudwatch.queue-capacity=4MB"));
+        CloudWatchLogShipping shipping = context.getBean(CloudWatchLogShipping.class);
+        org.slf4j.Logger logger = LoggerFactory.getLogger("com.example.Debug");
+        for (int i = 0; i < 200; i++) {
+            logger.debug("app debug line {}", i);
+        }
+        assertThat(shipping.flush(java.time.Duration.ofSeconds(10)).completed()).isTrue();
+        // Idle now: if shipping logged anything that was shipped in turn, the count would keep rising.
+        long loggedBefore = shipping.statistics().logged();
+        Thread.sleep(3_000);
+        assertThat(shipping.flush(java.time.Duration.ofSeconds(10)).completed()).isTrue();
+        long loggedAfter = shipping.statistics().logged();
+        assertThat(loggedAfter - loggedBefore).as("events logged while the app was idle").isLessThan(5);
+        assertThat(shipping.statistics().queuedBytes()).isLessThanOrEqualTo(4L * 1024 * 1024);
+        // The SDK and the HTTP client did log at DEBUG (on the console), and none of it was shipped.
+        assertThat(output.getOut()).contains("software.amazon.awssdk").contains("org.apache.http");
+        java.util.concurrent.CompletableFuture.runAsync(context::close)
+            .get(30, java.util.concurrent.TimeUnit.SECONDS); // no deadlock at close
+        List<String> messages = readAll("/it/debug");
+        assertThat(messages).filteredOn((m) -> m.contains("app debug line")).hasSize(200);
+        // The logger column of Boot's pattern: "... --- [thread] logger.name : message".
+        java.util.regex.Pattern loggerColumn = java.util.regex.Pattern.compile("\\] (\\S+)\\s+: ");
+        List<String> shippedLoggers = messages.stream()
+            .map(loggerColumn::matcher)
+            .filter(java.util.regex.Matcher::find)
+            .map((matcher) -> matcher.group(1))
+            .toList();
+        assertThat(shippedLoggers).hasSizeGreaterThan(200)
+            .noneMatch((logger) -> logger.startsWith("software.amazon.awssdk") || logger.startsWith("org.apache.http")
+                    || logger.startsWith("org.apache.hc") || logger.startsWith("io.github.cloudwatchlogging"));
+    }
+
+    @Test
     void anAppenderDeclaredInLogbackSpringXmlIsTheOnlyOne() {
         ConfigurableApplicationContext context = application(TestApplication.class, WebApplicationType.NONE)
             .run(properties("/it/declared", "--logging.config=classpath:logback-user-declared.xml"));
