@@ -10,12 +10,15 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import io.github.cloudwatchlogging.logback.CloudWatchLogsAppender;
+import io.github.cloudwatchlogging.shipping.DropReason;
+import io.github.cloudwatchlogging.shipping.ShipperStatistics;
 import io.github.cloudwatchlogging.testsupport.MotoServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,8 +206,20 @@ class CloudWatchLoggingApplicationTests {
         long queuedBytes = Long.parseLong(json.replaceAll(".*\"queue\":\\{\"events\":\\d+,\"bytes\":(\\d+).*", "$1"));
         assertThat(queuedBytes).isLessThanOrEqualTo(2L * 1024 * 1024);
         assertThat(output).contains("line 19999"); // the console is unaffected
+        CloudWatchLogShipping shipping = context.getBean(CloudWatchLogShipping.class);
+        long closing = System.nanoTime();
         context.close();
-        assertThat(output).contains("log events could not be delivered to /it/unreachable/app");
+        long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing);
+        ShipperStatistics last = shipping.statistics();
+        long undelivered = last.dropped().get(DropReason.SHUTDOWN_TIMEOUT);
+        assertThat(undelivered).isPositive();
+        // The exact number the books hold, not merely a message: nothing queued is left uncounted.
+        assertThat(output.getErr()).contains("cloudwatch-logging: " + undelivered
+                + " log events could not be delivered to /it/unreachable/app because the shutdown timeout of PT1S ran out");
+        assertThat(last.queuedEvents()).isZero();
+        assertThat(last.unaccounted()).isZero();
+        // A bound on correctness (shutdown-timeout of 1 s, with room for Tomcat and the context), not a speed figure.
+        assertThat(closeMillis).isLessThan(10_000);
     }
 
     @Test
@@ -241,8 +256,8 @@ class CloudWatchLoggingApplicationTests {
             .map((matcher) -> matcher.group(1))
             .toList();
         assertThat(shippedLoggers).hasSizeGreaterThan(200)
-            .noneMatch((logger) -> logger.startsWith("software.amazon.awssdk") || logger.startsWith("org.apache.http")
-                    || logger.startsWith("org.apache.hc") || logger.startsWith("io.github.cloudwatchlogging"));
+            .noneMatch((name) -> name.startsWith("software.amazon.awssdk") || name.startsWith("org.apache.http")
+                    || name.startsWith("org.apache.hc") || name.startsWith("io.github.cloudwatchlogging"));
     }
 
     @Test

@@ -222,6 +222,7 @@ class HostileConditionsApplicationTests {
         assertThat(output.getOut()).contains("hostile check " + name + " line 49");
         // Failing must cost next to nothing: backoff waits, it never spins. A spinning thread would use ~3,000 ms.
         long cpu = shipperCpuMillisOver(Duration.ofSeconds(3));
+        System.out.println("[figure] shipper CPU in 3 s of failing (" + name + "): " + cpu + " ms");
         assertThat(cpu).as("CPU ms the shipper threads used in 3 s of failing (%s)", name).isLessThan(300);
         ShipperStatistics stats = context.getBean(CloudWatchLogShipping.class).statistics();
         assertThat(stats).isNotNull();
