@@ -2,6 +2,7 @@ package io.github.cloudwatchlogging.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.cloudwatchlogging.autoconfigure.CloudWatchLogShipping;
@@ -33,7 +34,12 @@ public class CloudWatchLoggingEndpoint {
     @ReadOperation
     public ShippingDescriptor status() {
         ShipperStatistics statistics = this.shipping.statistics();
-        return (statistics != null) ? ShippingDescriptor.of(statistics) : ShippingDescriptor.notInstalled();
+        if (statistics == null) {
+            return ShippingDescriptor.notInstalled();
+        }
+        Map<String, RouteDescriptor> routes = new LinkedHashMap<>();
+        this.shipping.routeStatistics().forEach((name, route) -> routes.put(name, RouteDescriptor.of(route)));
+        return ShippingDescriptor.of(statistics, routes);
     }
 
     @WriteOperation
@@ -55,24 +61,47 @@ public class CloudWatchLoggingEndpoint {
      * @param queue events held and the budget
      * @param events what happened to the events
      * @param requests what happened to the PutLogEvents calls
+     * @param routes the same for each route under logging.cloudwatch.routes, by name
      */
     public record ShippingDescriptor(String state, @Nullable String logGroup, @Nullable String logStream,
-            @Nullable Queue queue, @Nullable Events events, @Nullable Requests requests)
-            implements OperationResponseBody {
+            @Nullable Queue queue, @Nullable Events events, @Nullable Requests requests,
+            Map<String, RouteDescriptor> routes) implements OperationResponseBody {
 
-        static ShippingDescriptor of(ShipperStatistics s) {
-            return new ShippingDescriptor(s.state().name(), s.logGroup(), s.logStream(),
-                    new Queue(s.queuedEvents(), s.queuedBytes(), s.capacityBytes()),
-                    new Events(s.logged(), s.enqueued(), s.sent(), s.droppedTotal(), s.dropped(), s.rejectedTotal(), s.rejected(),
-                            s.truncated()),
-                    new Requests(s.batches(), s.retries(), s.failedRequests(), s.consecutiveFailures(),
-                            s.inFlightRequests(), s.lastSuccessTime(),
-                            (s.lastFailureTime() != null)
-                                    ? new Failure(s.lastFailureTime(), s.lastFailureType(), s.lastFailureMessage()) : null));
+        static ShippingDescriptor of(ShipperStatistics s, Map<String, RouteDescriptor> routes) {
+            RouteDescriptor main = RouteDescriptor.of(s);
+            return new ShippingDescriptor(main.state(), main.logGroup(), main.logStream(), main.queue(),
+                    main.events(), main.requests(), routes);
         }
 
         static ShippingDescriptor notInstalled() {
-            return new ShippingDescriptor("NOT_INSTALLED", null, null, null, null, null);
+            return new ShippingDescriptor("NOT_INSTALLED", null, null, null, null, null, Map.of());
+        }
+
+    }
+
+    /**
+     * One destination's state: the main one, or a route's.
+     *
+     * @param state BUFFERING, RUNNING, STOPPING or STOPPED
+     * @param logGroup the log group
+     * @param logStream the log stream
+     * @param queue events held and the budget
+     * @param events what happened to the events
+     * @param requests what happened to the PutLogEvents calls
+     */
+    public record RouteDescriptor(String state, String logGroup, String logStream, Queue queue, Events events,
+            Requests requests) {
+
+        static RouteDescriptor of(ShipperStatistics s) {
+            return new RouteDescriptor(s.state().name(), s.logGroup(), s.logStream(),
+                    new Queue(s.queuedEvents(), s.queuedBytes(), s.capacityBytes()),
+                    new Events(s.logged(), s.enqueued(), s.sent(), s.droppedTotal(), s.dropped(), s.rejectedTotal(),
+                            s.rejected(), s.truncated()),
+                    new Requests(s.batches(), s.retries(), s.failedRequests(), s.consecutiveFailures(),
+                            s.inFlightRequests(), s.lastSuccessTime(),
+                            (s.lastFailureTime() != null)
+                                    ? new Failure(s.lastFailureTime(), s.lastFailureType(), s.lastFailureMessage())
+                                    : null));
         }
 
     }

@@ -1,5 +1,5 @@
 /**
- * The {@code cloudwatchlogging} actuator endpoint.
+ * The {@code cloudwatchlogging} actuator endpoint and the {@code cloudwatchLogging} health indicator.
  */
 @NullMarked
 package io.github.cloudwatchlogging.actuate;

@@ -1,6 +1,7 @@
 package io.github.cloudwatchlogging.autoconfigure;
 
 import java.net.URI;
+import java.util.List;
 
 import io.github.cloudwatchlogging.shipping.CloudWatchLogsClients;
 import io.github.cloudwatchlogging.shipping.LazySender;
@@ -64,14 +65,20 @@ record AwsConnectionSettings(@Nullable String region, @Nullable URI endpoint,
      * on a sender thread.
      */
     PutLogEventsSender lazySender(ShipperSettings settings) {
+        return lazySender(settings, List.of());
+    }
+
+    /** The same, with the context's client customizers applied in order after the starter's own settings. */
+    PutLogEventsSender lazySender(ShipperSettings settings, List<CloudWatchLogsClientCustomizer> customizers) {
         return new LazySender(() -> {
             ShipperSettings resolved = settings;
             if (LogStreamTemplate.needsMetadata(settings.logStream())) {
                 String stream = LogStreamTemplate.expandMetadata(settings.logStream(), new InstanceMetadata());
                 resolved = settings.toBuilder().logStream(stream).build();
             }
-            return new SdkPutLogEventsSender(
-                    CloudWatchLogsClients.create(resolved, this.region, this.endpoint, this.credentials), resolved, true);
+            return new SdkPutLogEventsSender(CloudWatchLogsClients.create(resolved, this.region, this.endpoint,
+                    this.credentials, (builder) -> customizers.forEach((customizer) -> customizer.customize(builder))),
+                    resolved, true);
         });
     }
 

@@ -9,6 +9,7 @@ import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.context.ApplicationEvent;
+import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.GenericApplicationListener;
 import org.springframework.core.ResolvableType;
@@ -23,8 +24,10 @@ import org.springframework.util.ClassUtils;
  */
 public class CloudWatchLoggingApplicationListener implements GenericApplicationListener {
 
-    private static final boolean LOGBACK_PRESENT = ClassUtils.isPresent("ch.qos.logback.classic.LoggerContext",
-            CloudWatchLoggingApplicationListener.class.getClassLoader());
+    private static final boolean LOGGING_SYSTEM_PRESENT = ClassUtils.isPresent("ch.qos.logback.classic.LoggerContext",
+            CloudWatchLoggingApplicationListener.class.getClassLoader())
+            || ClassUtils.isPresent("org.apache.logging.log4j.core.LoggerContext",
+                    CloudWatchLoggingApplicationListener.class.getClassLoader());
 
     private @Nullable ConfigurableEnvironment environment;
 
@@ -45,8 +48,8 @@ public class CloudWatchLoggingApplicationListener implements GenericApplicationL
 
     @Override
     public void onApplicationEvent(ApplicationEvent event) {
-        if (!LOGBACK_PRESENT) {
-            return;
+        if (!LOGGING_SYSTEM_PRESENT || Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)) {
+            return; // a build step (process-aot) ships nothing and opens no connection
         }
         try {
             if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
@@ -76,7 +79,8 @@ public class CloudWatchLoggingApplicationListener implements GenericApplicationL
         }
         // Invalid values stop the start-up here, with a FailureAnalyzer message naming each property.
         ShipperSettings settings = CloudWatchLoggingSettings.create(properties, environment);
-        CloudWatchLoggingInstallation.install(settings, properties);
+        CloudWatchLoggingInstallation.install(settings,
+                CloudWatchLoggingSettings.createRoutes(properties, environment, settings), properties);
     }
 
     /**
@@ -91,8 +95,7 @@ public class CloudWatchLoggingApplicationListener implements GenericApplicationL
         }
         if (installation.isBuffering()) {
             CloudWatchLoggingProperties properties = CloudWatchLoggingSettings.bind(env);
-            installation.startSending(AwsConnectionSettings.fromEnvironment(properties, env)
-                .lazySender(installation.shipper().settings()));
+            installation.startSending(AwsConnectionSettings.fromEnvironment(properties, env)::lazySender);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(installation::stop, "cloudwatch-logging-failed-start"));
     }

@@ -1,6 +1,5 @@
 package io.github.cloudwatchlogging.autoconfigure;
 
-import ch.qos.logback.classic.LoggerContext;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -19,7 +18,7 @@ import org.springframework.core.env.Environment;
  * Ships the application's logs to CloudWatch Logs when {@code logging.cloudwatch.log-group} is set.
  */
 @AutoConfiguration
-@ConditionalOnClass({ CloudWatchLogsClient.class, LoggerContext.class })
+@ConditionalOnClass(CloudWatchLogsClient.class)
 @ConditionalOnProperty(prefix = CloudWatchLoggingProperties.PREFIX, name = "log-group")
 @ConditionalOnBooleanProperty(name = CloudWatchLoggingProperties.PREFIX + ".enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CloudWatchLoggingProperties.class)
@@ -28,8 +27,10 @@ public final class CloudWatchLoggingAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     CloudWatchLogShipping cloudWatchLogShipping(CloudWatchLoggingProperties properties, Environment environment,
-            ObjectProvider<AwsCredentialsProvider> credentials, ObjectProvider<AwsRegionProvider> region) {
-        return new CloudWatchLogShipping(properties, environment, credentials.getIfUnique(), region.getIfUnique());
+            ObjectProvider<AwsCredentialsProvider> credentials, ObjectProvider<AwsRegionProvider> region,
+            ObjectProvider<CloudWatchLogsClientCustomizer> customizers) {
+        return new CloudWatchLogShipping(properties, environment, credentials.getIfUnique(), region.getIfUnique(),
+                customizers.orderedStream().toList());
     }
 
 }

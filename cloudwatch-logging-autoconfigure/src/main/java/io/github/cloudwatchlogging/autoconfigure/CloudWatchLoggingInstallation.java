@@ -1,28 +1,24 @@
 package io.github.cloudwatchlogging.autoconfigure;
 
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
-import ch.qos.logback.classic.filter.ThresholdFilter;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.Appender;
-import io.github.cloudwatchlogging.logback.CloudWatchLogsAppender;
+import io.github.cloudwatchlogging.autoconfigure.LogSystemAttachment.Destination;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.PutLogEventsSender;
 import io.github.cloudwatchlogging.shipping.ShipperDiagnostics;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
 import io.github.cloudwatchlogging.shipping.ShipperState;
+import io.github.cloudwatchlogging.shipping.ShipperThread;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.ILoggerFactory;
-import org.slf4j.LoggerFactory;
 
 /**
- * The one shipper of this class loader and the appender that feeds it. The shipper, its queue and its client live
- * here, outside Logback, so that Logback re-initializations (which stop and detach every appender) lose nothing:
- * the appender is simply attached again.
+ * The shippers of this class loader (the main destination's and one per route) and the appenders that feed them,
+ * in Logback or Log4j2. The shippers, their queues and clients live here, outside the logging system, so that its
+ * re-initializations (which stop and detach every appender) lose nothing: the appenders are simply attached again.
  */
 public final class CloudWatchLoggingInstallation {
 
@@ -32,14 +28,19 @@ public final class CloudWatchLoggingInstallation {
 
     private final LogShipper shipper;
 
-    private final String pattern;
+    private final LogSystemAttachment attachment;
 
-    private final Level threshold;
+    /** The main destination first, then one per route. */
+    private final List<Destination> destinations;
 
-    private CloudWatchLoggingInstallation(LogShipper shipper, String pattern, Level threshold) {
+    private final Map<String, LogShipper> routes;
+
+    private CloudWatchLoggingInstallation(LogShipper shipper, LogSystemAttachment attachment,
+            List<Destination> destinations, Map<String, LogShipper> routes) {
         this.shipper = shipper;
-        this.pattern = pattern;
-        this.threshold = threshold;
+        this.attachment = attachment;
+        this.destinations = destinations;
+        this.routes = routes;
     }
 
     /** The running installation, or null when none is. */
@@ -50,33 +51,56 @@ public final class CloudWatchLoggingInstallation {
     }
 
     /**
-     * The running installation, or a new one, buffering, attached to Logback's root logger. Returns null when
-     * Logback is not the logging system or the user declared a CloudWatchLogsAppender of their own.
+     * The running installation, or a new one, buffering, attached to the root logger. Returns null when neither
+     * Logback nor Log4j2 is the logging system, or the user declared an appender of ours in their own configuration.
+     * @throws InvalidCloudWatchLoggingPropertiesException when the format is one the logging system cannot build
      */
     static synchronized @Nullable CloudWatchLoggingInstallation install(ShipperSettings settings,
-            CloudWatchLoggingProperties properties) {
-        LoggerContext context = loggerContext();
-        if (context == null || hasUserAppender(context)) {
+            Map<String, ShipperSettings> routeSettings, CloudWatchLoggingProperties properties) {
+        MessageFormat format = new MessageFormat(properties.getFormat(), properties.getPattern());
+        LogSystemAttachment attachment = LogSystemAttachment.detect(format);
+        if (attachment == null || attachment.hasUserAppender()) {
             return null;
         }
         CloudWatchLoggingInstallation installation = current();
         if (installation == null) {
-            String pattern = (properties.getPattern() != null) ? properties.getPattern() : defaultPattern();
-            Level threshold = Level.toLevel(properties.getLevel().name(), Level.TRACE);
+            checkFormat(format, attachment);
             LogShipper shipper = new LogShipper(settings, new StderrDiagnostics());
-            installation = new CloudWatchLoggingInstallation(shipper, pattern, threshold);
+            List<Destination> destinations = new ArrayList<>();
+            destinations.add(new Destination(APPENDER_NAME, shipper, properties.getLevel(), List.of()));
+            Map<String, LogShipper> routes = new LinkedHashMap<>();
+            routeSettings.forEach((name, routeShipperSettings) -> {
+                CloudWatchLoggingProperties.Route route = properties.getRoutes().get(name);
+                LogShipper routeShipper = new LogShipper(routeShipperSettings, new StderrDiagnostics());
+                routes.put(name, routeShipper);
+                destinations.add(new Destination(APPENDER_NAME + "_ROUTE_" + name, routeShipper, route.getLevel(),
+                        List.copyOf(route.getLoggers())));
+            });
+            installation = new CloudWatchLoggingInstallation(shipper, attachment, List.copyOf(destinations),
+                    routes);
             current = installation;
         }
-        installation.attach(context);
+        installation.attachment.attach(installation.destinations);
         return installation;
     }
 
-    /** Attaches the appender again if a Logback re-initialization removed it. */
+    /** An unknown structured format stops the start-up with a report naming the property, as Boot's own would. */
+    private static void checkFormat(MessageFormat format, LogSystemAttachment attachment) {
+        try {
+            attachment.checkFormat();
+        }
+        catch (RuntimeException ex) {
+            throw new InvalidCloudWatchLoggingPropertiesException(List.of("logging.cloudwatch.format: '"
+                    + format.format() + "' is not a format Spring Boot knows (" + ex.getMessage()
+                    + "); use pattern, ecs, logstash, gelf, or the class name of a StructuredLogFormatter"));
+        }
+    }
+
+    /** Attaches the appenders again if a re-initialization of the logging system removed them. */
     static synchronized void reattach() {
         CloudWatchLoggingInstallation installation = current();
-        LoggerContext context = loggerContext();
-        if (installation != null && context != null && !hasUserAppender(context)) {
-            installation.attach(context);
+        if (installation != null && !installation.attachment.hasUserAppender()) {
+            installation.attachment.attach(installation.destinations);
         }
     }
 
@@ -84,13 +108,17 @@ public final class CloudWatchLoggingInstallation {
         return this.shipper;
     }
 
-    /** Starts sending through the sender, unless already sending. */
-    synchronized void startSending(PutLogEventsSender sender) {
-        if (this.shipper.state() == ShipperState.BUFFERING) {
-            this.shipper.start(sender);
-        }
-        else {
-            sender.close();
+    /** The shipper of each route, by route name. */
+    public Map<String, LogShipper> routeShippers() {
+        return this.routes;
+    }
+
+    /** Starts every shipper still buffering, each through a sender made for its settings. */
+    synchronized void startSending(Function<ShipperSettings, PutLogEventsSender> senders) {
+        for (Destination destination : this.destinations) {
+            if (destination.shipper().state() == ShipperState.BUFFERING) {
+                destination.shipper().start(senders.apply(destination.shipper().settings()));
+            }
         }
     }
 
@@ -98,19 +126,28 @@ public final class CloudWatchLoggingInstallation {
         return this.shipper.state() == ShipperState.BUFFERING;
     }
 
-    /** Delivers what is queued (within the shutdown timeout), then detaches the appender. Idempotent. */
+    /**
+     * Delivers what is queued (within the shutdown timeout), then detaches the appenders. Idempotent. Routes stop
+     * beside the main shipper, so that shutdown takes one shutdown timeout, not one per route.
+     */
     LogShipper.StopReport stop() {
+        List<Thread> stoppingRoutes = new ArrayList<>();
+        this.routes.forEach((name, route) -> {
+            Thread thread = ShipperThread.named(route::stop, "cloudwatch-logging-stop-" + name);
+            thread.start();
+            stoppingRoutes.add(thread);
+        });
         LogShipper.StopReport report = this.shipper.stop();
-        synchronized (CloudWatchLoggingInstallation.class) {
-            LoggerContext context = loggerContext();
-            if (context != null) {
-                Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-                Appender<ILoggingEvent> appender = root.getAppender(APPENDER_NAME);
-                if (appender != null) {
-                    root.detachAppender(appender);
-                    appender.stop();
-                }
+        for (Thread thread : stoppingRoutes) {
+            try {
+                thread.join();
             }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (CloudWatchLoggingInstallation.class) {
+            this.attachment.detach(this.destinations);
             if (current == this) {
                 current = null;
             }
@@ -118,59 +155,9 @@ public final class CloudWatchLoggingInstallation {
         return report;
     }
 
-    private void attach(LoggerContext context) {
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        Appender<ILoggingEvent> existing = root.getAppender(APPENDER_NAME);
-        if (existing instanceof CloudWatchLogsAppender ours && ours.getShipper() == this.shipper && ours.isStarted()) {
-            return;
-        }
-        if (existing != null) {
-            root.detachAppender(existing);
-            existing.stop();
-        }
-        PatternLayout layout = new PatternLayout();
-        layout.setContext(context);
-        layout.setPattern(this.pattern);
-        layout.start();
-        CloudWatchLogsAppender appender = CloudWatchLogsAppender.forShipper(this.shipper, layout);
-        appender.setName(APPENDER_NAME);
-        appender.setContext(context);
-        ThresholdFilter filter = new ThresholdFilter();
-        filter.setLevel(this.threshold.levelStr);
-        filter.setContext(context);
-        filter.start();
-        appender.addFilter(filter);
-        appender.start();
-        root.addAppender(appender);
-    }
-
-    private static boolean hasUserAppender(LoggerContext context) {
-        for (Logger logger : context.getLoggerList()) {
-            Iterator<Appender<ILoggingEvent>> appenders = logger.iteratorForAppenders();
-            while (appenders.hasNext()) {
-                Appender<ILoggingEvent> appender = appenders.next();
-                if (appender instanceof CloudWatchLogsAppender && !APPENDER_NAME.equals(appender.getName())) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static @Nullable LoggerContext loggerContext() {
-        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
-        return (factory instanceof LoggerContext context) ? context : null;
-    }
-
-    /** Spring Boot's file pattern, without colours. */
-    private static String defaultPattern() {
-        return "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %5p " + ProcessHandle.current().pid()
-                + " --- [%15.15t] %-40.40logger{39} : %m%n%ex";
-    }
-
     /**
-     * Before and outside Logback's own configuration there is no appender to report through, so the installed
-     * shipper reports to stderr (rate-limited by the shipper).
+     * Before and outside the logging system's own configuration there is no appender to report through, so the
+     * installed shipper reports to stderr (rate-limited by the shipper).
      */
     private static final class StderrDiagnostics implements ShipperDiagnostics {
 

@@ -2,7 +2,9 @@ package io.github.cloudwatchlogging.autoconfigure;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.github.cloudwatchlogging.shipping.OverflowPolicy;
@@ -60,9 +62,28 @@ public class CloudWatchLoggingProperties {
     private LogLevel level = LogLevel.TRACE;
 
     /**
-     * Logback pattern of each message. Defaults to Spring Boot's file pattern without colours.
+     * Logback pattern of each message, when the format is "pattern". Defaults to Spring Boot's file pattern without
+     * colours.
      */
     private @Nullable String pattern;
+
+    /**
+     * Format of each message: "pattern" (the pattern above), or one of Spring Boot's structured formats, "ecs",
+     * "logstash", "gelf", or the class name of a StructuredLogFormatter. Structured formats use the same
+     * logging.structured.* settings as the console and file.
+     */
+    private String format = "pattern";
+
+    /**
+     * Health indicator settings.
+     */
+    private final Health health = new Health();
+
+    /**
+     * Further destinations for chosen events, by route name: events of the route's loggers at or above its level go
+     * to its group or stream as well, through a queue and statistics of its own.
+     */
+    private Map<String, Route> routes = new LinkedHashMap<>();
 
     /**
      * Whether to create the log group when it is missing.
@@ -281,9 +302,112 @@ public class CloudWatchLoggingProperties {
         this.maxEventSize = maxEventSize;
     }
 
+    public String getFormat() {
+        return this.format;
+    }
+
+    public void setFormat(String format) {
+        this.format = format;
+    }
+
+    public Health getHealth() {
+        return this.health;
+    }
+
+    public Map<String, Route> getRoutes() {
+        return this.routes;
+    }
+
+    public void setRoutes(Map<String, Route> routes) {
+        this.routes = routes;
+    }
+
     /** Whether shipping is on: enabled and a log group set. */
     boolean isActive() {
         return this.enabled && this.logGroup != null && !this.logGroup.isBlank();
+    }
+
+    /**
+     * One further destination: which events take it, and where they go. Batching, queue budget, overflow policy and
+     * timeouts are those of the main destination; each route has a queue of that budget of its own.
+     */
+    public static class Route {
+
+        /**
+         * Log group of the route. Defaults to logging.cloudwatch.log-group.
+         */
+        private @Nullable String logGroup;
+
+        /**
+         * Log stream of the route, with the same placeholders as logging.cloudwatch.log-stream. Defaults to
+         * logging.cloudwatch.log-stream.
+         */
+        private @Nullable String logStream;
+
+        /**
+         * Loggers whose events take the route, each with its children ("com.example.orders" takes
+         * "com.example.orders.web" too). Every logger when empty.
+         */
+        private List<String> loggers = new ArrayList<>();
+
+        /**
+         * Lowest level of the events that take the route.
+         */
+        private LogLevel level = LogLevel.TRACE;
+
+        public @Nullable String getLogGroup() {
+            return this.logGroup;
+        }
+
+        public void setLogGroup(@Nullable String logGroup) {
+            this.logGroup = logGroup;
+        }
+
+        public @Nullable String getLogStream() {
+            return this.logStream;
+        }
+
+        public void setLogStream(@Nullable String logStream) {
+            this.logStream = logStream;
+        }
+
+        public List<String> getLoggers() {
+            return this.loggers;
+        }
+
+        public void setLoggers(List<String> loggers) {
+            this.loggers = loggers;
+        }
+
+        public LogLevel getLevel() {
+            return this.level;
+        }
+
+        public void setLevel(LogLevel level) {
+            this.level = level;
+        }
+
+    }
+
+    /**
+     * How the cloudwatchLogging health indicator judges failures.
+     */
+    public static class Health {
+
+        /**
+         * How long PutLogEvents calls must have kept failing, without one success, before the health indicator
+         * reports DOWN. An application that logs nothing makes no calls and stays UP.
+         */
+        private Duration failureThreshold = Duration.ofMinutes(5);
+
+        public Duration getFailureThreshold() {
+            return this.failureThreshold;
+        }
+
+        public void setFailureThreshold(Duration failureThreshold) {
+            this.failureThreshold = failureThreshold;
+        }
+
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.cloudwatchlogging.autoconfigure;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +29,9 @@ final class CloudWatchLoggingSettings {
             Map.entry("queueCapacityBytes", "queue-capacity"), Map.entry("maxInFlight", "max-in-flight"),
             Map.entry("maxEventBytes", "max-event-size"));
 
+    /** The name metrics give the main destination, which no route may take. */
+    static final String RESERVED_ROUTE = "main";
+
     private CloudWatchLoggingSettings() {
     }
 
@@ -42,25 +46,69 @@ final class CloudWatchLoggingSettings {
      * @throws InvalidCloudWatchLoggingPropertiesException naming every invalid property
      */
     static ShipperSettings create(CloudWatchLoggingProperties properties, Environment environment) {
+        return create(properties, environment, CloudWatchLoggingProperties.PREFIX, properties.getLogGroup(),
+                properties.getLogStream());
+    }
+
+    /**
+     * The settings of each route, by name: its group and stream (the main ones where it sets none), everything else
+     * as the main destination.
+     * @throws InvalidCloudWatchLoggingPropertiesException naming every invalid property
+     */
+    static Map<String, ShipperSettings> createRoutes(CloudWatchLoggingProperties properties, Environment environment,
+            ShipperSettings main) {
+        Map<String, ShipperSettings> routes = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        String group = (properties.getLogGroup() != null) ? properties.getLogGroup().trim() : "";
+        for (Map.Entry<String, CloudWatchLoggingProperties.Route> entry : properties.getRoutes().entrySet()) {
+            String prefix = CloudWatchLoggingProperties.PREFIX + ".routes." + entry.getKey();
+            CloudWatchLoggingProperties.Route route = entry.getValue();
+            if (RESERVED_ROUTE.equals(entry.getKey())) {
+                problems.add(prefix + ": '" + RESERVED_ROUTE + "' names the main destination in metrics; choose "
+                        + "another route name");
+                continue;
+            }
+            String group = (route.getLogGroup() != null) ? route.getLogGroup() : properties.getLogGroup();
+            String stream = (route.getLogStream() != null) ? route.getLogStream() : properties.getLogStream();
+            try {
+                ShipperSettings settings = create(properties, environment, prefix, group, stream);
+                if (settings.logGroup().equals(main.logGroup()) && settings.logStream().equals(main.logStream())) {
+                    problems.add(prefix + ": the route leads to " + main.logGroup() + "/" + main.logStream()
+                            + ", where every event goes anyway, so its events would arrive twice; set its log-group "
+                            + "or log-stream");
+                }
+                routes.put(entry.getKey(), settings);
+            }
+            catch (InvalidCloudWatchLoggingPropertiesException ex) {
+                problems.addAll(ex.getProblems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidCloudWatchLoggingPropertiesException(problems);
+        }
+        return routes;
+    }
+
+    private static ShipperSettings create(CloudWatchLoggingProperties properties, Environment environment,
+            String prefix, @Nullable String groupName, String streamTemplate) {
+        List<String> problems = new ArrayList<>();
+        String group = (groupName != null) ? groupName.trim() : "";
         String stream = "";
         boolean expanded = false;
         try {
-            stream = LogStreamTemplate.expandLocal(properties.getLogStream(),
-                    environment.getProperty("spring.application.name"), System::getenv);
+            stream = LogStreamTemplate.expandLocal(streamTemplate, environment.getProperty("spring.application.name"),
+                    System::getenv);
             expanded = true;
         }
         catch (IllegalArgumentException ex) {
-            problems.add("logging.cloudwatch.log-stream: " + ex.getMessage());
+            problems.add(prefix + ".log-stream: " + ex.getMessage());
         }
-        addIfPresent(problems, "logging.cloudwatch.log-group", ShipperSettings.logGroupNameProblem(group));
+        addIfPresent(problems, prefix + ".log-group", ShipperSettings.logGroupNameProblem(group));
         if (expanded) {
             String preview = LogStreamTemplate.preview(stream);
             String problem = ShipperSettings.logStreamNameProblem(preview);
             if (problem != null) {
-                problems.add("logging.cloudwatch.log-stream: the template '" + properties.getLogStream()
-                        + "' expands to '" + preview + "', and " + problem);
+                problems.add(prefix + ".log-stream: the template '" + streamTemplate + "' expands to '" + preview
+                        + "', and " + problem);
             }
         }
         CloudWatchLoggingProperties.Credentials credentials = properties.getCredentials();

@@ -2,7 +2,6 @@ package io.github.cloudwatchlogging.logback;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 
 import ch.qos.logback.classic.PatternLayout;
@@ -14,6 +13,7 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.util.Duration;
 import ch.qos.logback.core.util.FileSize;
 import io.github.cloudwatchlogging.shipping.CloudWatchLogsClients;
+import io.github.cloudwatchlogging.shipping.FeedbackLoggers;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.OverflowPolicy;
 import io.github.cloudwatchlogging.shipping.PutLogEventsSender;
@@ -44,10 +44,6 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
     public static final String DEFAULT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %5p [%t] %logger{39} : %m%n%ex";
 
     /** Loggers whose events are never shipped: what logs while sending must not be sent. */
-    static final List<String> EXCLUDED_LOGGER_PREFIXES = List.of("software.amazon.awssdk", "org.apache.http",
-            "org.apache.hc", "io.netty", "io.github.cloudwatchlogging.shipping", "io.github.cloudwatchlogging.logback",
-            "io.github.cloudwatchlogging.autoconfigure", "io.github.cloudwatchlogging.actuate");
-
     private @Nullable String logGroup;
 
     private @Nullable String logStream;
@@ -103,6 +99,15 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
         appender.shipper = shipper;
         appender.ownsShipper = false;
         appender.layout = layout;
+        return appender;
+    }
+
+    /** The same, with an encoder of UTF-8 bytes instead of a layout. */
+    public static CloudWatchLogsAppender forShipper(LogShipper shipper, Encoder<ILoggingEvent> encoder) {
+        CloudWatchLogsAppender appender = new CloudWatchLogsAppender();
+        appender.shipper = shipper;
+        appender.ownsShipper = false;
+        appender.encoder = encoder;
         return appender;
     }
 
@@ -184,15 +189,7 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
     }
 
     static boolean isExcluded(@Nullable String loggerName) {
-        if (loggerName == null) {
-            return false;
-        }
-        for (String prefix : EXCLUDED_LOGGER_PREFIXES) {
-            if (loggerName.startsWith(prefix)) {
-                return true;
-            }
-        }
-        return false;
+        return FeedbackLoggers.isExcluded(loggerName);
     }
 
     private byte[] encode(ILoggingEvent event) {

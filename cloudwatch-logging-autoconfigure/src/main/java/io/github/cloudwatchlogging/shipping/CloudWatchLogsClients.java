@@ -2,6 +2,7 @@ package io.github.cloudwatchlogging.shipping;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -52,7 +53,18 @@ public final class CloudWatchLogsClients {
 
     public static CloudWatchLogsClient create(ShipperSettings settings, @Nullable String region,
             @Nullable URI endpoint, @Nullable AwsCredentialsProvider credentials) {
-        return configure(CloudWatchLogsClient.builder(), settings, region, endpoint, credentials).build();
+        return create(settings, region, endpoint, credentials, (builder) -> {
+        });
+    }
+
+    /** Builds the client after the customizer, which runs last, had its say. */
+    public static CloudWatchLogsClient create(ShipperSettings settings, @Nullable String region,
+            @Nullable URI endpoint, @Nullable AwsCredentialsProvider credentials,
+            Consumer<CloudWatchLogsClientBuilder> customizer) {
+        CloudWatchLogsClientBuilder builder = configure(CloudWatchLogsClient.builder(), settings, region, endpoint,
+                credentials);
+        customizer.accept(builder);
+        return builder.build();
     }
 
     private static Duration min(Duration a, Duration b) {

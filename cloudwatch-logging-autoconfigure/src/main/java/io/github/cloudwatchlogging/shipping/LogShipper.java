@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -54,6 +55,8 @@ public final class LogShipper {
 
     private final Object progress = new Object();
 
+    private final CopyOnWriteArrayList<RequestListener> requestListeners = new CopyOnWriteArrayList<>();
+
     private volatile ShipperState state = ShipperState.BUFFERING;
 
     private volatile @Nullable Thread worker;
@@ -74,6 +77,15 @@ public final class LogShipper {
 
     public ShipperSettings settings() {
         return this.settings;
+    }
+
+    /** Adds a listener told of every PutLogEvents call as it ends; for metrics. */
+    public void addRequestListener(RequestListener listener) {
+        this.requestListeners.add(listener);
+    }
+
+    public void removeRequestListener(RequestListener listener) {
+        this.requestListeners.remove(listener);
     }
 
     /**
@@ -313,6 +325,7 @@ public final class LogShipper {
                 Throwable failure = null;
                 PutResult result = null;
                 this.counters.requestStarted();
+                long started = System.nanoTime();
                 try {
                     result = current.send(batch);
                 }
@@ -322,6 +335,7 @@ public final class LogShipper {
                 finally {
                     this.counters.requestEnded();
                 }
+                tellRequestEnded(System.nanoTime() - started, failure);
                 if (result != null) {
                     settleDelivered(batch, result);
                     return;
@@ -343,6 +357,21 @@ public final class LogShipper {
         }
         finally {
             this.permits.release();
+        }
+    }
+
+    private void tellRequestEnded(long nanos, @Nullable Throwable failure) {
+        if (this.requestListeners.isEmpty()) {
+            return;
+        }
+        String failureType = (failure != null) ? FailureClassifier.describeType(failure) : null;
+        for (RequestListener listener : this.requestListeners) {
+            try {
+                listener.requestEnded(nanos, failureType);
+            }
+            catch (RuntimeException ex) {
+                // A metrics problem must never stop delivery.
+            }
         }
     }
 

@@ -29,12 +29,14 @@ import org.jspecify.annotations.Nullable;
  * @param lastFailureMessage what the last failure said
  * @param lastSuccessTime when a call last succeeded
  * @param inFlightRequests PutLogEvents calls under way now
+ * @param failingSince when the current run of failed calls began, or null while the last call succeeded
  */
 public record ShipperStatistics(ShipperState state, String logGroup, String logStream, long queuedEvents,
         long queuedBytes, long capacityBytes, long logged, long enqueued, long sent, Map<DropReason, Long> dropped,
         Map<RejectReason, Long> rejected, long truncated, long batches, long retries, long failedRequests,
         long consecutiveFailures, @Nullable Instant lastFailureTime, @Nullable String lastFailureType,
-        @Nullable String lastFailureMessage, @Nullable Instant lastSuccessTime, int inFlightRequests) {
+        @Nullable String lastFailureMessage, @Nullable Instant lastSuccessTime, int inFlightRequests,
+        @Nullable Instant failingSince) {
 
     public ShipperStatistics {
         dropped = Map.copyOf(dropped);

@@ -23,7 +23,7 @@ public final class ShipperThread extends Thread {
         return (task) -> new ShipperThread(task, prefix + "-" + number.incrementAndGet());
     }
 
-    static ShipperThread named(Runnable task, String name) {
+    public static ShipperThread named(Runnable task, String name) {
         return new ShipperThread(task, name);
     }
 

@@ -48,6 +48,9 @@ final class ShippingCounters {
 
     private volatile @Nullable Instant lastSuccess;
 
+    /** When the current run of failures began; null while calls succeed. */
+    private volatile @Nullable Instant failingSince;
+
     /** The lock that the shipper's own changes to the books and every snapshot hold. */
     Object books() {
         return this.books;
@@ -86,6 +89,7 @@ final class ShippingCounters {
         this.settled.add(total);
         this.batches.increment();
         this.consecutiveFailures.set(0);
+        this.failingSince = null;
         this.lastSuccess = when;
     }
 
@@ -104,7 +108,9 @@ final class ShippingCounters {
 
     void failed(Failure failure) {
         this.failedRequests.increment();
-        this.consecutiveFailures.incrementAndGet();
+        if (this.consecutiveFailures.getAndIncrement() == 0 || this.failingSince == null) {
+            this.failingSince = failure.time();
+        }
         this.lastFailure = failure;
     }
 
@@ -165,7 +171,8 @@ final class ShippingCounters {
                     droppedByReason, rejectedByReason, this.truncated.sum(), this.batches.sum(), this.retries.sum(),
                     this.failedRequests.sum(), this.consecutiveFailures.get(),
                     (failure != null) ? failure.time() : null, (failure != null) ? failure.type() : null,
-                    (failure != null) ? failure.message() : null, this.lastSuccess, this.inFlightRequests.get());
+                    (failure != null) ? failure.message() : null, this.lastSuccess, this.inFlightRequests.get(),
+                    this.failingSince);
         }
     }
 

@@ -1,0 +1,62 @@
+package io.github.cloudwatchlogging.log4j2;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+import io.github.cloudwatchlogging.shipping.FeedbackLoggers;
+import io.github.cloudwatchlogging.shipping.LogShipper;
+import io.github.cloudwatchlogging.shipping.ShipperThread;
+import org.apache.logging.log4j.core.Filter;
+import org.apache.logging.log4j.core.Layout;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Feeds a shipper it does not own from Log4j2: the layout turns each event into its message, once, on the logging
+ * thread; the shipper does the rest. Stopping the appender, as every Log4j2 reconfiguration does, leaves the
+ * shipper, its queue and its client untouched.
+ */
+public final class CloudWatchLogsLog4j2Appender extends AbstractAppender {
+
+    private final LogShipper shipper;
+
+    private final boolean oneLine;
+
+    /**
+     * @param name the appender's name
+     * @param filter which events it takes, or null for all
+     * @param layout how an event becomes the message, in UTF-8
+     * @param shipper the shipper to feed
+     * @param oneLine whether to drop the line separator the layout ends with (a JSON document needs none)
+     */
+    public CloudWatchLogsLog4j2Appender(String name, @Nullable Filter filter, Layout<? extends Serializable> layout,
+            LogShipper shipper, boolean oneLine) {
+        super(name, filter, layout, true, Property.EMPTY_ARRAY);
+        this.shipper = shipper;
+        this.oneLine = oneLine;
+    }
+
+    public LogShipper getShipper() {
+        return this.shipper;
+    }
+
+    @Override
+    public void append(LogEvent event) {
+        if (ShipperThread.isCurrent() || FeedbackLoggers.isExcluded(event.getLoggerName())) {
+            return;
+        }
+        byte[] message = getLayout().toByteArray(event);
+        this.shipper.offer(event.getTimeMillis(), this.oneLine ? withoutLineEnd(message) : message);
+    }
+
+    private static byte[] withoutLineEnd(byte[] bytes) {
+        int end = bytes.length;
+        while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
+            end--;
+        }
+        return (end == bytes.length) ? bytes : Arrays.copyOf(bytes, end);
+    }
+
+}

@@ -1,0 +1,120 @@
+package io.github.cloudwatchlogging.sample.log4j2;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import com.jayway.jsonpath.JsonPath;
+import io.github.cloudwatchlogging.testsupport.MotoServer;
+import org.apache.logging.log4j.LogManager;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.logging.log4j2.Log4J2LoggingSystem;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample on spring-boot-starter-log4j2, against the moto server: the same starter, properties and endpoint
+ * ship Log4j2's events through the same core.
+ */
+class Log4j2EndToEndTests {
+
+    private final MotoServer moto = MotoServer.get();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void resetMoto() {
+        this.moto.reset();
+    }
+
+    @Test
+    void log4j2EventsReachCloudWatchAndTheEndpointShowsThem() throws Exception {
+        ConfigurableApplicationContext context = run("--logging.cloudwatch.log-stream=pattern");
+        assertThat(LoggingSystem.get(getClass().getClassLoader())).isInstanceOf(Log4J2LoggingSystem.class);
+        assertThat(LogManager.getContext(false)).isInstanceOf(org.apache.logging.log4j.core.LoggerContext.class);
+        int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        assertThat(get(port, "/orders/42")).isEqualTo("order 42");
+        assertThat(get(port, "/orders/abc")).isEqualTo("order abc");
+        String status = get(port, "/actuator/cloudwatchlogging");
+        assertThat((String) JsonPath.read(status, "$.state")).isEqualTo("RUNNING");
+        assertThat((String) JsonPath.read(status, "$.logGroup")).isEqualTo("/sample/orders-log4j2");
+        assertThat((Integer) JsonPath.read(status, "$.events.logged")).isPositive();
+        assertThat(get(port, "/actuator/health")).contains("\"status\":\"UP\"");
+        context.close();
+
+        List<String> messages = readAll("pattern");
+        assertThat(messages).anyMatch((message) -> message.contains("Tomcat started on port"))
+            .anyMatch((message) -> message.contains("Looking up order 42"))
+            .anyMatch((message) -> message.contains("Order id abc is not a number")
+                    && message.contains("java.lang.NumberFormatException"))
+            .noneMatch((message) -> message.contains("software.amazon.awssdk"));
+    }
+
+    @Test
+    void structuredJsonThroughBootsLog4j2Layout() throws Exception {
+        ConfigurableApplicationContext context = run("--logging.cloudwatch.log-stream=ecs",
+                "--logging.cloudwatch.format=ecs");
+        int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        get(port, "/orders/abc");
+        LoggerFactory.getLogger("com.example.Direct").info("plain line");
+        context.close();
+
+        List<String> messages = readAll("ecs");
+        String warning = messages.stream()
+            .filter((message) -> message.contains("Order id abc is not a number"))
+            .findFirst()
+            .orElseThrow();
+        assertThat(warning).doesNotEndWith("\n");
+        assertThat((String) JsonPath.read(warning, "$.message")).isEqualTo("Order id abc is not a number");
+        assertThat((String) JsonPath.read(warning, "$.orderId")).isEqualTo("abc");
+        assertThat(warning).contains("NumberFormatException");
+        assertThat(messages).anyMatch((message) -> message.contains("\"plain line\""));
+    }
+
+    private ConfigurableApplicationContext run(String... more) {
+        SpringApplication application = new SpringApplication(SampleLog4j2Application.class);
+        application.setRegisterShutdownHook(false);
+        List<String> args = new java.util.ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+                "--logging.cloudwatch.region=us-east-1", "--logging.cloudwatch.endpoint=" + this.moto.endpoint(),
+                "--logging.cloudwatch.batch-delay=100ms"));
+        args.addAll(List.of(more));
+        return application.run(args.toArray(String[]::new));
+    }
+
+    private String get(int port, String path) throws Exception {
+        return this.http
+            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString())
+            .body();
+    }
+
+    private List<String> readAll(String stream) {
+        try (CloudWatchLogsClient reader = this.moto.client()) {
+            List<String> messages = new java.util.ArrayList<>();
+            String token = null;
+            while (true) {
+                String current = token;
+                var page = reader.getLogEvents((request) -> request.logGroupName("/sample/orders-log4j2")
+                    .logStreamName(stream)
+                    .startFromHead(true)
+                    .nextToken(current));
+                if (page.events().isEmpty()) {
+                    return messages;
+                }
+                page.events().stream().map(OutputLogEvent::message).forEach(messages::add);
+                token = page.nextForwardToken();
+            }
+        }
+    }
+
+}
