@@ -17,8 +17,8 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * UP while CloudWatch Logs accepts batches, and while failures have lasted less than the threshold; DOWN once every
- * call for longer than the threshold has failed, with the last error in the details. It judges calls, not events, so
- * an application that logs nothing makes no calls and stays UP.
+ * call for longer than the threshold has failed, of the main destination or of any route, with the last error in the
+ * details. It judges calls, not events, so an application that logs nothing makes no calls and stays UP.
  */
 public class CloudWatchLoggingHealthIndicator extends AbstractHealthIndicator {
 

@@ -1,7 +1,6 @@
 package io.github.cloudwatchlogging.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -17,6 +16,7 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 import io.github.cloudwatchlogging.logback.CloudWatchLogsAppender;
+import io.github.cloudwatchlogging.shipping.EventMessages;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.logging.LogLevel;
@@ -174,7 +174,7 @@ final class LogbackAttachment implements LogSystemAttachment {
 
         @Override
         public byte[] encode(ILoggingEvent event) {
-            return withoutLineEnd(this.delegate.encode(event));
+            return EventMessages.withoutLineEnd(this.delegate.encode(event));
         }
 
         @Override
@@ -188,14 +188,6 @@ final class LogbackAttachment implements LogSystemAttachment {
             super.stop();
         }
 
-    }
-
-    static byte[] withoutLineEnd(byte[] bytes) {
-        int end = bytes.length;
-        while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
-            end--;
-        }
-        return (end == bytes.length) ? bytes : Arrays.copyOf(bytes, end);
     }
 
 }

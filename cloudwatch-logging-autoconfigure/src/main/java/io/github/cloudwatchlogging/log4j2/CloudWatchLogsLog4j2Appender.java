@@ -1,8 +1,8 @@
 package io.github.cloudwatchlogging.log4j2;
 
 import java.io.Serializable;
-import java.util.Arrays;
 
+import io.github.cloudwatchlogging.shipping.EventMessages;
 import io.github.cloudwatchlogging.shipping.FeedbackLoggers;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.ShipperThread;
@@ -48,15 +48,7 @@ public final class CloudWatchLogsLog4j2Appender extends AbstractAppender {
             return;
         }
         byte[] message = getLayout().toByteArray(event);
-        this.shipper.offer(event.getTimeMillis(), this.oneLine ? withoutLineEnd(message) : message);
-    }
-
-    private static byte[] withoutLineEnd(byte[] bytes) {
-        int end = bytes.length;
-        while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
-            end--;
-        }
-        return (end == bytes.length) ? bytes : Arrays.copyOf(bytes, end);
+        this.shipper.offer(event.getTimeMillis(), this.oneLine ? EventMessages.withoutLineEnd(message) : message);
     }
 
 }

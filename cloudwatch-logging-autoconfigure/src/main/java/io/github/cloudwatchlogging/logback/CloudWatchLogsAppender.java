@@ -95,19 +95,22 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
      * re-initialization does) leaves the shipper, its queue and its client untouched.
      */
     public static CloudWatchLogsAppender forShipper(LogShipper shipper, Layout<ILoggingEvent> layout) {
-        CloudWatchLogsAppender appender = new CloudWatchLogsAppender();
-        appender.shipper = shipper;
-        appender.ownsShipper = false;
+        CloudWatchLogsAppender appender = feeding(shipper);
         appender.layout = layout;
         return appender;
     }
 
     /** The same, with an encoder of UTF-8 bytes instead of a layout. */
     public static CloudWatchLogsAppender forShipper(LogShipper shipper, Encoder<ILoggingEvent> encoder) {
+        CloudWatchLogsAppender appender = feeding(shipper);
+        appender.encoder = encoder;
+        return appender;
+    }
+
+    private static CloudWatchLogsAppender feeding(LogShipper shipper) {
         CloudWatchLogsAppender appender = new CloudWatchLogsAppender();
         appender.shipper = shipper;
         appender.ownsShipper = false;
-        appender.encoder = encoder;
         return appender;
     }
 

@@ -38,6 +38,18 @@ public final class EventMessages {
         return truncated;
     }
 
+    /**
+     * The message without the line separators it ends with: a console needs them between events, a CloudWatch
+     * event (one JSON document, say) does not.
+     */
+    public static byte[] withoutLineEnd(byte[] utf8) {
+        int end = utf8.length;
+        while (end > 0 && (utf8[end - 1] == '\n' || utf8[end - 1] == '\r')) {
+            end--;
+        }
+        return (end == utf8.length) ? utf8 : Arrays.copyOf(utf8, end);
+    }
+
     public static boolean isTruncated(byte[] prepared, byte[] original) {
         return prepared != original && original.length != 0;
     }

@@ -24,9 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsResponse;
-import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -66,22 +63,7 @@ class CloudWatchLoggingApplicationTests {
     }
 
     private List<String> readAll(String group) {
-        List<String> messages = new ArrayList<>();
-        try (CloudWatchLogsClient reader = this.moto.client()) {
-            String token = null;
-            while (true) {
-                String current = token;
-                GetLogEventsResponse page = reader.getLogEvents((r) -> r.logGroupName(group)
-                    .logStreamName("app")
-                    .startFromHead(true)
-                    .nextToken(current));
-                if (page.events().isEmpty()) {
-                    return messages;
-                }
-                page.events().stream().map(OutputLogEvent::message).forEach(messages::add);
-                token = page.nextForwardToken();
-            }
-        }
+        return this.moto.messages(group, "app");
     }
 
     private static SpringApplication application(Class<?> source, WebApplicationType type) {

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -112,15 +110,11 @@ class RoutesApplicationTests {
     }
 
     private List<String> routeTestMessages(String group, String stream) {
-        try (CloudWatchLogsClient reader = this.moto.client()) {
-            return reader.getLogEvents((request) -> request.logGroupName(group).logStreamName(stream).startFromHead(true))
-                .events()
-                .stream()
-                .map(OutputLogEvent::message)
-                .filter((message) -> message.contains("route-test"))
-                .map((message) -> message.substring(message.indexOf("route-test")).strip())
-                .toList();
-        }
+        return this.moto.messages(group, stream)
+            .stream()
+            .filter((message) -> message.contains("route-test"))
+            .map((message) -> message.substring(message.indexOf("route-test")).strip())
+            .toList();
     }
 
     @SpringBootConfiguration

@@ -1,6 +1,5 @@
 package io.github.cloudwatchlogging.autoconfigure;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +14,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -130,15 +127,7 @@ class StructuredFormatApplicationTests {
     }
 
     private List<String> readAll(String group) {
-        List<String> messages = new ArrayList<>();
-        try (CloudWatchLogsClient reader = this.moto.client()) {
-            reader.getLogEvents((request) -> request.logGroupName(group).logStreamName("s").startFromHead(true))
-                .events()
-                .stream()
-                .map(OutputLogEvent::message)
-                .forEach(messages::add);
-        }
-        return messages;
+        return this.moto.messages(group, "s");
     }
 
     @SpringBootConfiguration

@@ -29,6 +29,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
 import io.github.cloudwatchlogging.testsupport.LogbackContexts;
 import io.github.cloudwatchlogging.testsupport.MotoServer;
+import io.github.cloudwatchlogging.testsupport.ServiceErrors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsResponse;
@@ -341,11 +342,7 @@ class ChaosSoakTests {
         }
 
         private static ResponseDefinition error(int status, String type, String message) {
-            return ResponseDefinitionBuilder.responseDefinition()
-                .withStatus(status)
-                .withHeader("Content-Type", "application/x-amz-json-1.1")
-                .withBody("{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}")
-                .build();
+            return ServiceErrors.error(status, type, message).build();
         }
 
         @Override

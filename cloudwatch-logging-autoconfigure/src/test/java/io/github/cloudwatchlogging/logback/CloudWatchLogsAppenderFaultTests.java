@@ -23,6 +23,7 @@ import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
 import io.github.cloudwatchlogging.testsupport.LogbackContexts;
+import io.github.cloudwatchlogging.testsupport.ServiceErrors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -201,11 +202,7 @@ class CloudWatchLogsAppenderFaultTests {
     }
 
     private static ResponseDefinition error(int status, String type, String message) {
-        return ResponseDefinitionBuilder.responseDefinition()
-            .withStatus(status)
-            .withHeader("Content-Type", "application/x-amz-json-1.1")
-            .withBody("{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}")
-            .build();
+        return ServiceErrors.error(status, type, message).build();
     }
 
     private static ResponseDefinition ok(int delayMillis) {

@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.github.cloudwatchlogging.autoconfigure.CloudWatchLogShipping;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
 import io.github.cloudwatchlogging.testsupport.MotoServer;
+import io.github.cloudwatchlogging.testsupport.ServiceErrors;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -121,9 +122,7 @@ class CloudWatchLoggingMetricsApplicationTests {
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder unavailable() {
-        return aResponse().withStatus(503)
-            .withHeader("Content-Type", "application/x-amz-json-1.1")
-            .withBody("{\"__type\":\"ServiceUnavailableException\",\"message\":\"try later\"}");
+        return ServiceErrors.error(503, "ServiceUnavailableException", "try later");
     }
 
     @SpringBootConfiguration

@@ -52,4 +52,14 @@ class EventMessagesTests {
         assertThat(new String(EventMessages.encode("a\uD800b"), StandardCharsets.UTF_8)).isEqualTo("a?b");
     }
 
+    @Test
+    void withoutLineEndDropsOnlyTrailingSeparators() {
+        byte[] json = EventMessages.encode("{\"message\":\"a\\nb\"}\r\n");
+        assertThat(new String(EventMessages.withoutLineEnd(json), java.nio.charset.StandardCharsets.UTF_8))
+            .isEqualTo("{\"message\":\"a\\nb\"}");
+        byte[] inner = EventMessages.encode("line one\nline two");
+        assertThat(EventMessages.withoutLineEnd(inner)).isSameAs(inner);
+        assertThat(EventMessages.withoutLineEnd(EventMessages.encode("\n\n"))).isEmpty();
+    }
+
 }

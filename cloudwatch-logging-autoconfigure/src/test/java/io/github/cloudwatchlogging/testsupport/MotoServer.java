@@ -17,6 +17,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsResponse;
+import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
 
 /**
  * A moto server on 127.0.0.1 and a free port, started once per test JVM: the installed {@code moto_server}, else
@@ -54,6 +56,26 @@ public final class MotoServer {
             .region(Region.US_EAST_1)
             .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
             .build();
+    }
+
+    /** Every message in the stream, oldest first, page after page. */
+    public List<String> messages(String group, String stream) {
+        List<String> messages = new ArrayList<>();
+        try (CloudWatchLogsClient reader = client()) {
+            String token = null;
+            while (true) {
+                String current = token;
+                GetLogEventsResponse page = reader.getLogEvents((request) -> request.logGroupName(group)
+                    .logStreamName(stream)
+                    .startFromHead(true)
+                    .nextToken(current));
+                if (page.events().isEmpty()) {
+                    return messages;
+                }
+                page.events().stream().map(OutputLogEvent::message).forEach(messages::add);
+                token = page.nextForwardToken();
+            }
+        }
     }
 
     /** Forgets every group and stream. */

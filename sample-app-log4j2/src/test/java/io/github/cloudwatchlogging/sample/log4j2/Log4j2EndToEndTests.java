@@ -12,8 +12,6 @@ import org.apache.logging.log4j.LogManager;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.logging.LoggingSystem;
@@ -99,22 +97,7 @@ class Log4j2EndToEndTests {
     }
 
     private List<String> readAll(String stream) {
-        try (CloudWatchLogsClient reader = this.moto.client()) {
-            List<String> messages = new java.util.ArrayList<>();
-            String token = null;
-            while (true) {
-                String current = token;
-                var page = reader.getLogEvents((request) -> request.logGroupName("/sample/orders-log4j2")
-                    .logStreamName(stream)
-                    .startFromHead(true)
-                    .nextToken(current));
-                if (page.events().isEmpty()) {
-                    return messages;
-                }
-                page.events().stream().map(OutputLogEvent::message).forEach(messages::add);
-                token = page.nextForwardToken();
-            }
-        }
+        return this.moto.messages("/sample/orders-log4j2", stream);
     }
 
 }
