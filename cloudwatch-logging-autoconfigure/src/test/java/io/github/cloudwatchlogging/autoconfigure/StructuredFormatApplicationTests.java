@@ -3,6 +3,7 @@ package io.github.cloudwatchlogging.autoconfigure;
 import java.util.List;
 import java.util.Map;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.jayway.jsonpath.JsonPath;
 import io.github.cloudwatchlogging.testsupport.MotoServer;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +19,7 @@ import org.slf4j.MDC;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.logging.structured.StructuredLogFormatter;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -107,6 +109,25 @@ class StructuredFormatApplicationTests {
     }
 
     @Test
+    void aFormatterClassOfTheApplicationsOwnIsUsed() {
+        ConfigurableApplicationContext context = application(StructuredApplication.class, WebApplicationType.NONE)
+            .run("--logging.cloudwatch.log-group=/structured/own", "--logging.cloudwatch.log-stream=s",
+                    "--logging.cloudwatch.region=us-east-1", "--logging.cloudwatch.endpoint=" + this.moto.endpoint(),
+                    "--logging.cloudwatch.format=" + OrderLineFormatter.class.getName(),
+                    "--spring.main.banner-mode=off");
+        MDC.put("orderId", "4711");
+        try {
+            LoggerFactory.getLogger("com.example.Orders").warn("stock low");
+        }
+        finally {
+            MDC.remove("orderId");
+        }
+        context.close();
+        assertThat(single(readAll("/structured/own"), "stock low"))
+            .isEqualTo("{\"level\":\"WARN\",\"order\":\"4711\",\"text\":\"stock low\"}");
+    }
+
+    @Test
     void anUnknownFormatStopsTheStartUpNamingTheProperty(CapturedOutput output) {
         assertThatException().isThrownBy(() -> application(StructuredApplication.class, WebApplicationType.NONE)
             .run("--logging.cloudwatch.log-group=/structured/unknown", "--logging.cloudwatch.log-stream=s",
@@ -128,6 +149,17 @@ class StructuredFormatApplicationTests {
 
     private List<String> readAll(String group) {
         return this.moto.messages(group, "s");
+    }
+
+    /** A formatter of the application's own, named by its class in {@code logging.cloudwatch.format}. */
+    public static class OrderLineFormatter implements StructuredLogFormatter<ILoggingEvent> {
+
+        @Override
+        public String format(ILoggingEvent event) {
+            return "{\"level\":\"" + event.getLevel() + "\",\"order\":\"" + event.getMDCPropertyMap().get("orderId")
+                    + "\",\"text\":\"" + event.getFormattedMessage() + "\"}\n";
+        }
+
     }
 
     @SpringBootConfiguration

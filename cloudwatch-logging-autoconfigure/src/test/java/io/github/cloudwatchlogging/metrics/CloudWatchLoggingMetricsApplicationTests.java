@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.github.cloudwatchlogging.autoconfigure.CloudWatchLogShipping;
+import io.github.cloudwatchlogging.shipping.DropReason;
+import io.github.cloudwatchlogging.shipping.RejectReason;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
 import io.github.cloudwatchlogging.testsupport.MotoServer;
 import io.github.cloudwatchlogging.testsupport.ServiceErrors;
@@ -35,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The meters read from a SimpleMeterRegistry while WireMock, in front of the moto server, answers the first two
- * PutLogEvents calls with 503 and proxies everything else.
+ * PutLogEvents calls with 503 and proxies everything else; or answers every call slowly with a rejection.
  */
 class CloudWatchLoggingMetricsApplicationTests {
 
@@ -113,6 +115,53 @@ class CloudWatchLoggingMetricsApplicationTests {
         assertThat(registry.get("cloudwatch.logging.requests.active").gauge().value()).isZero();
         assertThat(Metrics.globalRegistry.find("cloudwatch.logging.events").meters())
             .as("never bound to the global registry by the starter").isEmpty();
+    }
+
+    @Test
+    void metersCountDropsRejectionsAndTruncationsAsTheStatisticsDo() {
+        // Every call is answered slowly, and the service calls the first event of each batch too old: the small queue
+        // overflows while a call is under way, and each batch has one rejection.
+        this.proxy.stubFor(post(urlEqualTo("/")).atPriority(0)
+            .withHeader("X-Amz-Target", equalTo("Logs_20140328.PutLogEvents"))
+            .willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/x-amz-json-1.1")
+                .withBody("{\"rejectedLogEventsInfo\":{\"tooOldLogEventEndIndex\":1}}")
+                .withFixedDelay(1500)));
+        this.context = application(MetricsApplication.class, WebApplicationType.NONE).run(
+                "--logging.cloudwatch.log-group=/metrics/app", "--logging.cloudwatch.log-stream=s",
+                "--logging.cloudwatch.region=us-east-1", "--logging.cloudwatch.endpoint=" + this.proxy.baseUrl(),
+                "--logging.cloudwatch.batch-delay=100ms", "--logging.cloudwatch.queue-capacity=64KB",
+                "--logging.cloudwatch.max-event-size=1KB", "--logging.cloudwatch.overflow-policy=drop-newest",
+                "--logging.cloudwatch.max-in-flight=1", "--logging.cloudwatch.shutdown-timeout=1s",
+                "--management.metrics.use-global-registry=false", "--spring.main.banner-mode=off");
+        org.slf4j.Logger logger = LoggerFactory.getLogger("com.example.Metrics");
+        logger.info("x".repeat(4000));
+        for (int i = 0; i < 2000; i++) {
+            logger.info("an event that waits its turn behind a slow call, number {}", i);
+        }
+        CloudWatchLogShipping shipping = this.context.getBean(CloudWatchLogShipping.class);
+        SimpleMeterRegistry registry = this.context.getBean(SimpleMeterRegistry.class);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            ShipperStatistics statistics = shipping.statistics();
+            return statistics.queuedEvents() > 0 && statistics.inFlightRequests() == 1
+                    && registry.get("cloudwatch.logging.queue.events").gauge().value() == statistics.queuedEvents()
+                    && registry.get("cloudwatch.logging.queue.bytes").gauge().value() == statistics.queuedBytes()
+                    && registry.get("cloudwatch.logging.requests.active").gauge().value() == 1;
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> shipping.statistics().queuedEvents() == 0);
+        ShipperStatistics statistics = shipping.statistics();
+
+        assertThat(events(registry, "dropped", "queue-full")).isEqualTo((double) statistics.dropped().get(DropReason.QUEUE_FULL))
+            .isPositive();
+        assertThat(events(registry, "rejected", "too-old")).isEqualTo((double) statistics.rejected().get(RejectReason.TOO_OLD))
+            .isEqualTo((double) statistics.batches())
+            .isPositive();
+        assertThat(events(registry, "truncated", "none")).isEqualTo((double) statistics.truncated()).isEqualTo(1.0);
+        assertThat(events(registry, "sent", "none")).isEqualTo((double) statistics.sent()).isPositive();
+        assertThat(registry.get("cloudwatch.logging.requests").tags("outcome", "success").timer().count())
+            .isEqualTo(statistics.batches());
+        assertThat(statistics.unaccounted()).isZero();
     }
 
     private static double events(SimpleMeterRegistry registry, String outcome, String reason) {
