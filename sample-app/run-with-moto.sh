@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the sample app against a local CloudWatch Logs emulator (moto) on 127.0.0.1, sends two requests, prints the
-# actuator endpoint's JSON and the events read back from the emulator, then stops everything.
+# actuator endpoint's JSON, the health indicator, the meters and the events read back from the emulator (the main
+# stream and the "problems" route), then stops everything. Arguments are passed to the app, for example
+# sample-app/run-with-moto.sh --logging.cloudwatch.format=ecs
 # Needs only a JDK 17+ and Python 3 (moto is installed into target/moto-venv when it is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +31,7 @@ wait_for "http://127.0.0.1:$MOTO_PORT/moto-api/"
 mkdir -p target
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 java -jar sample-app/target/sample-app-*.jar --server.port="$APP_PORT" --server.address=127.0.0.1 \
-    --logging.cloudwatch.endpoint="http://127.0.0.1:$MOTO_PORT" > target/sample-app.log 2>&1 &
+    --logging.cloudwatch.endpoint="http://127.0.0.1:$MOTO_PORT" "$@" > target/sample-app.log 2>&1 &
 APP_PID=$!
 wait_for "http://127.0.0.1:$APP_PORT/actuator/health"
 
@@ -41,6 +43,19 @@ echo "--- GET /actuator/cloudwatchlogging"
 STATUS=$(curl -s "http://127.0.0.1:$APP_PORT/actuator/cloudwatchlogging")
 echo "$STATUS" | python3 -m json.tool
 
+echo "--- GET /actuator/health/cloudwatchLogging"
+curl -s "http://127.0.0.1:$APP_PORT/actuator/health/cloudwatchLogging" | python3 -m json.tool
+echo "--- meters (GET /actuator/metrics/cloudwatch.logging.*)"
+for query in "cloudwatch.logging.events?tag=route:main&tag=outcome:sent" \
+        "cloudwatch.logging.events?tag=route:problems&tag=outcome:sent" \
+        "cloudwatch.logging.events?tag=route:main&tag=outcome:dropped" \
+        "cloudwatch.logging.requests?tag=route:main" "cloudwatch.logging.queue.events?tag=route:main"; do
+    curl -s "http://127.0.0.1:$APP_PORT/actuator/metrics/$query" | QUERY="$query" python3 -c '
+import json, os, sys
+meter = json.load(sys.stdin)
+print(os.environ["QUERY"], ", ".join("%s=%g" % (m["statistic"], m["value"]) for m in meter["measurements"]))'
+done
+
 echo "--- events read back from the emulator"
 STATUS="$STATUS" MOTO_PORT="$MOTO_PORT" python3 - <<'PY'
 import json, os
@@ -48,9 +63,11 @@ import boto3
 status = json.loads(os.environ["STATUS"])
 logs = boto3.client("logs", endpoint_url="http://127.0.0.1:%s" % os.environ["MOTO_PORT"], region_name="us-east-1",
                     aws_access_key_id="test", aws_secret_access_key="test")
-events = logs.get_log_events(logGroupName=status["logGroup"], logStreamName=status["logStream"],
-                             startFromHead=True)["events"]
-print("%d events in %s / %s" % (len(events), status["logGroup"], status["logStream"]))
-for event in events:
-    print(event["message"].rstrip("\n").splitlines()[0][:160])
+destinations = [status] + list(status.get("routes", {}).values())
+for destination in destinations:
+    events = logs.get_log_events(logGroupName=destination["logGroup"], logStreamName=destination["logStream"],
+                                 startFromHead=True)["events"]
+    print("%d events in %s / %s" % (len(events), destination["logGroup"], destination["logStream"]))
+    for event in events:
+        print("  " + event["message"].rstrip("\n").splitlines()[0][:200])
 PY
