@@ -171,6 +171,11 @@ public final class CloudWatchLoggingInstallation {
             System.err.println("ERROR " + message);
         }
 
+        @Override
+        public boolean writesToStderr() {
+            return true;
+        }
+
     }
 
 }

@@ -223,8 +223,11 @@ public final class LogShipper {
         String message = "cloudwatch-logging: " + undelivered + " log events could not be delivered to "
                 + this.settings.logGroup() + "/" + this.settings.logStream() + " because " + reason
                 + ((failure != null) ? "; last error: " + failure.type() + ": " + failure.message() : "");
-        System.err.println(message);
-        this.diagnostics.target().error(message, null);
+        ShipperDiagnostics target = this.diagnostics.target();
+        if (!target.writesToStderr()) {
+            System.err.println(message);
+        }
+        target.error(message, null);
     }
 
     private void work() {

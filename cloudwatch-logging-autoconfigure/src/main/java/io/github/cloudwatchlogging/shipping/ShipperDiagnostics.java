@@ -20,4 +20,13 @@ public interface ShipperDiagnostics {
     default void error(String message, @Nullable Throwable cause) {
     }
 
+    /**
+     * Whether what this reports reaches stderr already. Where it does not (Logback's status manager prints nothing
+     * after start-up), the shipper prints the count of events it could not deliver itself, so a loss is never silent.
+     * @return true if errors are written to stderr
+     */
+    default boolean writesToStderr() {
+        return false;
+    }
+
 }

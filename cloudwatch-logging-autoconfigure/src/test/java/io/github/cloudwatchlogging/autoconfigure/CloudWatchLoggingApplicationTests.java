@@ -196,8 +196,10 @@ class CloudWatchLoggingApplicationTests {
         long undelivered = last.dropped().get(DropReason.SHUTDOWN_TIMEOUT);
         assertThat(undelivered).isPositive();
         // The exact number the books hold, not merely a message: nothing queued is left uncounted.
-        assertThat(output.getErr()).contains("cloudwatch-logging: " + undelivered
-                + " log events could not be delivered to /it/unreachable/app because the shutdown timeout of PT1S ran out");
+        String report = "cloudwatch-logging: " + undelivered
+                + " log events could not be delivered to /it/unreachable/app because the shutdown timeout of PT1S ran out";
+        assertThat(output.getErr()).contains(report);
+        assertThat(output.getErr().split(java.util.regex.Pattern.quote(report), -1)).as("printed once").hasSize(2);
         assertThat(last.queuedEvents()).isZero();
         assertThat(last.unaccounted()).isZero();
         // A bound on correctness (shutdown-timeout of 1 s, with room for Tomcat and the context), not a speed figure.

@@ -203,16 +203,17 @@ class LogShipperTests {
             .maxBatchEvents(10)
             .maxInFlight(1)
             .shutdownTimeout(Duration.ofSeconds(5)));
+        // Other shippers in this JVM (other tests, applications draining at exit) have workers of the same name.
+        java.util.Set<Thread> otherWorkers = workerThreads();
         shipper.start(sender);
         for (int i = 0; i < 25; i++) {
             shipper.offer(T0 + i, "event-" + i);
         }
         // The first batch holds the only sender; the worker waits for it inside Semaphore.tryAcquire, which parks.
-        Thread worker = Thread.getAllStackTraces().keySet().stream()
-            .filter((thread) -> thread.getName().equals("cloudwatch-logging-worker"))
-            .filter((thread) -> thread instanceof ShipperThread)
-            .reduce((first, second) -> second)
-            .orElseThrow();
+        java.util.Set<Thread> started = workerThreads();
+        started.removeAll(otherWorkers);
+        assertThat(started).as("the worker this shipper started").hasSize(1);
+        Thread worker = started.iterator().next();
         await().atMost(Duration.ofSeconds(5)).until(() -> java.util.Arrays.stream(worker.getStackTrace())
             .anyMatch((frame) -> frame.getMethodName().equals("tryAcquire")));
         java.util.concurrent.CompletableFuture<LogShipper.StopReport> stopping = java.util.concurrent.CompletableFuture
@@ -223,6 +224,13 @@ class LogShipperTests {
         LogShipper.StopReport report = stopping.get(30, TimeUnit.SECONDS);
         assertThat(report.undelivered()).isZero();
         assertThat(messages(sender)).hasSize(25);
+    }
+
+    private static java.util.Set<Thread> workerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+            .filter((thread) -> thread instanceof ShipperThread)
+            .filter((thread) -> thread.getName().equals("cloudwatch-logging-worker"))
+            .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
     }
 
     @Test
