@@ -2,7 +2,7 @@
 # Runs the sample app against a local CloudWatch Logs emulator (moto) on 127.0.0.1, sends two requests, prints the
 # actuator endpoint's JSON, the health indicator, the meters and the events read back from the emulator (the main
 # stream and the "problems" route), then stops everything. Arguments are passed to the app, for example
-# sample-app/run-with-moto.sh --logging.cloudwatch.format=ecs
+# sample-app/run-with-moto.sh --logging.cloudwatch.format=ecs  (WIDTH=900 prints more of each event than 200 characters)
 # Needs only a JDK 17+ and Python 3 (moto is installed into target/moto-venv when it is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,5 +69,5 @@ for destination in destinations:
                                  startFromHead=True)["events"]
     print("%d events in %s / %s" % (len(events), destination["logGroup"], destination["logStream"]))
     for event in events:
-        print("  " + event["message"].rstrip("\n").splitlines()[0][:200])
+        print("  " + event["message"].rstrip("\n").splitlines()[0][:int(os.environ.get("WIDTH", "200"))])
 PY
