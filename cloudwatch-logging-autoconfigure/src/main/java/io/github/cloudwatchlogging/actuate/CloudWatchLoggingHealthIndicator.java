@@ -75,16 +75,15 @@ public class CloudWatchLoggingHealthIndicator extends AbstractHealthIndicator {
         Map<String, ShipperStatistics> routes = this.routes.get();
         if (!routes.isEmpty()) {
             Map<String, Map<String, Object>> routeDetails = new LinkedHashMap<>();
-            routes.forEach((name, route) -> {
+            for (Map.Entry<String, ShipperStatistics> entry : routes.entrySet()) {
+                ShipperStatistics route = entry.getValue();
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("state", route.state().name());
                 details.put("logGroup", route.logGroup());
                 details.put("logStream", route.logStream());
                 details.put("queuedEvents", route.queuedEvents());
-                routeDetails.put(name, details);
-            });
-            for (Map.Entry<String, ShipperStatistics> route : routes.entrySet()) {
-                down |= addFailure(routeDetails.get(route.getKey())::put, route.getValue());
+                down |= addFailure(details::put, route);
+                routeDetails.put(entry.getKey(), details);
             }
             builder.withDetail("routes", routeDetails);
         }

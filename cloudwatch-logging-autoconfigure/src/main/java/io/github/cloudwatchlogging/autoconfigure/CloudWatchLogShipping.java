@@ -75,14 +75,9 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
     }
 
     /**
-     * Adds a listener told of every PutLogEvents call, now or once the shipper is installed; for metrics, which are
-     * bound before the shipper is connected to the context.
+     * Adds a listener told of every PutLogEvents call of one route (null: of the main destination), now or once the
+     * shipper is installed; for metrics, which are bound before the shipper is connected to the context.
      */
-    public void addRequestListener(RequestListener listener) {
-        addRequestListener(null, listener);
-    }
-
-    /** The same for one route's calls (null: the main destination's). */
     public void addRequestListener(@Nullable String route, RequestListener listener) {
         RoutedListener routed = new RoutedListener(route, listener);
         this.requestListeners.add(routed);

@@ -14,7 +14,6 @@ import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.GenericApplicationListener;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.util.ClassUtils;
 
 /**
  * Attaches the appender right after Spring Boot has initialized logging, so that start-up lines, including those
@@ -23,11 +22,6 @@ import org.springframework.util.ClassUtils;
  * start-up fails first. Attaches again after any later re-initialization, without a second appender.
  */
 public class CloudWatchLoggingApplicationListener implements GenericApplicationListener {
-
-    private static final boolean LOGGING_SYSTEM_PRESENT = ClassUtils.isPresent("ch.qos.logback.classic.LoggerContext",
-            CloudWatchLoggingApplicationListener.class.getClassLoader())
-            || ClassUtils.isPresent("org.apache.logging.log4j.core.LoggerContext",
-                    CloudWatchLoggingApplicationListener.class.getClassLoader());
 
     private @Nullable ConfigurableEnvironment environment;
 
@@ -48,7 +42,7 @@ public class CloudWatchLoggingApplicationListener implements GenericApplicationL
 
     @Override
     public void onApplicationEvent(ApplicationEvent event) {
-        if (!LOGGING_SYSTEM_PRESENT || Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)) {
+        if (!LogSystemAttachment.isAnyPresent() || Boolean.getBoolean(AbstractAotProcessor.AOT_PROCESSING)) {
             return; // a build step (process-aot) ships nothing and opens no connection
         }
         try {

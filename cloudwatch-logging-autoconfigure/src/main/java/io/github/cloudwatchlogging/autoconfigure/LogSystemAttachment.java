@@ -15,16 +15,24 @@ import org.springframework.util.ClassUtils;
  */
 interface LogSystemAttachment {
 
+    boolean LOGBACK_PRESENT = ClassUtils.isPresent("ch.qos.logback.classic.LoggerContext",
+            LogSystemAttachment.class.getClassLoader());
+
+    boolean LOG4J2_PRESENT = ClassUtils.isPresent("org.apache.logging.log4j.core.LoggerContext",
+            LogSystemAttachment.class.getClassLoader());
+
+    /** Whether Logback or Log4j2 is on the class path at all; without either there is nothing to attach to. */
+    static boolean isAnyPresent() {
+        return LOGBACK_PRESENT || LOG4J2_PRESENT;
+    }
+
     /** The attachment for the logging system in use, or null when it is neither Logback nor Log4j2. */
     static @Nullable LogSystemAttachment detect(MessageFormat format) {
-        ClassLoader classLoader = LogSystemAttachment.class.getClassLoader();
-        String factory = LoggerFactory.getILoggerFactory().getClass().getName();
-        if (ClassUtils.isPresent("ch.qos.logback.classic.LoggerContext", classLoader)
-                && factory.equals("ch.qos.logback.classic.LoggerContext")) {
+        if (LOGBACK_PRESENT
+                && LoggerFactory.getILoggerFactory().getClass().getName().equals("ch.qos.logback.classic.LoggerContext")) {
             return new LogbackAttachment(format);
         }
-        if (ClassUtils.isPresent("org.apache.logging.log4j.core.LoggerContext", classLoader)
-                && Log4j2Attachment.isActive()) {
+        if (LOG4J2_PRESENT && Log4j2Attachment.isActive()) {
             return new Log4j2Attachment(format);
         }
         return null;

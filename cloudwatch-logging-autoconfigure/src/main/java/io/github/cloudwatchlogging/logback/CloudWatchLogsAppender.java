@@ -174,7 +174,7 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
     @Override
     protected void append(ILoggingEvent event) {
         LogShipper current = this.shipper;
-        if (current == null || ShipperThread.isCurrent() || isExcluded(event.getLoggerName())) {
+        if (current == null || ShipperThread.isCurrent() || FeedbackLoggers.isExcluded(event.getLoggerName())) {
             return;
         }
         current.offer(event.getTimeStamp(), encode(event));
@@ -189,10 +189,6 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
     /** The shipper behind this appender, or null before it started. */
     public @Nullable LogShipper getShipper() {
         return this.shipper;
-    }
-
-    static boolean isExcluded(@Nullable String loggerName) {
-        return FeedbackLoggers.isExcluded(loggerName);
     }
 
     private byte[] encode(ILoggingEvent event) {

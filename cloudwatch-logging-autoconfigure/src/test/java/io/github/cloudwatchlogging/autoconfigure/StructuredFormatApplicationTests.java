@@ -88,20 +88,8 @@ class StructuredFormatApplicationTests {
 
     @Test
     void ecsFieldsCanBeQueriedByName() {
-        ConfigurableApplicationContext context = application(StructuredApplication.class, WebApplicationType.NONE)
-            .run("--logging.cloudwatch.log-group=/structured/fields", "--logging.cloudwatch.log-stream=s",
-                    "--logging.cloudwatch.region=us-east-1", "--logging.cloudwatch.endpoint=" + this.moto.endpoint(),
-                    "--logging.cloudwatch.format=ecs", "--logging.structured.ecs.service.name=orders-service",
-                    "--spring.main.banner-mode=off");
-        MDC.put("orderId", "4711");
-        try {
-            LoggerFactory.getLogger("com.example.Orders").warn("stock low");
-        }
-        finally {
-            MDC.remove("orderId");
-        }
-        context.close();
-        String message = single(readAll("/structured/fields"), "stock low");
+        String message = shipStockLow("/structured/fields", "--logging.cloudwatch.format=ecs",
+                "--logging.structured.ecs.service.name=orders-service");
         assertThat((String) JsonPath.read(message, "$.message")).isEqualTo("stock low");
         assertThat((String) JsonPath.read(message, "$.orderId")).isEqualTo("4711");
         assertThat((String) JsonPath.read(message, "$.service.name")).isEqualTo("orders-service");
@@ -110,11 +98,21 @@ class StructuredFormatApplicationTests {
 
     @Test
     void aFormatterClassOfTheApplicationsOwnIsUsed() {
+        assertThat(shipStockLow("/structured/own", "--logging.cloudwatch.format=" + OrderLineFormatter.class.getName()))
+            .isEqualTo("{\"level\":\"WARN\",\"order\":\"4711\",\"text\":\"stock low\"}");
+    }
+
+    /**
+     * Runs the application with these settings, logs "stock low" at WARN with orderId 4711 in the MDC, closes it
+     * (which delivers what is queued), and returns that event's message as CloudWatch holds it.
+     */
+    private String shipStockLow(String group, String... settings) {
+        List<String> args = new java.util.ArrayList<>(List.of("--logging.cloudwatch.log-group=" + group,
+                "--logging.cloudwatch.log-stream=s", "--logging.cloudwatch.region=us-east-1",
+                "--logging.cloudwatch.endpoint=" + this.moto.endpoint(), "--spring.main.banner-mode=off"));
+        args.addAll(List.of(settings));
         ConfigurableApplicationContext context = application(StructuredApplication.class, WebApplicationType.NONE)
-            .run("--logging.cloudwatch.log-group=/structured/own", "--logging.cloudwatch.log-stream=s",
-                    "--logging.cloudwatch.region=us-east-1", "--logging.cloudwatch.endpoint=" + this.moto.endpoint(),
-                    "--logging.cloudwatch.format=" + OrderLineFormatter.class.getName(),
-                    "--spring.main.banner-mode=off");
+            .run(args.toArray(String[]::new));
         MDC.put("orderId", "4711");
         try {
             LoggerFactory.getLogger("com.example.Orders").warn("stock low");
@@ -123,8 +121,7 @@ class StructuredFormatApplicationTests {
             MDC.remove("orderId");
         }
         context.close();
-        assertThat(single(readAll("/structured/own"), "stock low"))
-            .isEqualTo("{\"level\":\"WARN\",\"order\":\"4711\",\"text\":\"stock low\"}");
+        return single(readAll(group), "stock low");
     }
 
     @Test

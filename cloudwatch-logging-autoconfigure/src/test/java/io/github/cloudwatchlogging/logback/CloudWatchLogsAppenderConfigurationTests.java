@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.status.Status;
+import io.github.cloudwatchlogging.shipping.FeedbackLoggers;
 import io.github.cloudwatchlogging.shipping.OverflowPolicy;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
 import io.github.cloudwatchlogging.testsupport.LogbackContexts;
@@ -74,11 +75,11 @@ class CloudWatchLogsAppenderConfigurationTests {
 
     @Test
     void excludesTheSdkTheHttpClientAndItsOwnPackages() {
-        assertThat(CloudWatchLogsAppender.isExcluded("software.amazon.awssdk.request")).isTrue();
-        assertThat(CloudWatchLogsAppender.isExcluded("org.apache.http.wire")).isTrue();
-        assertThat(CloudWatchLogsAppender.isExcluded("io.github.cloudwatchlogging.shipping.LogShipper")).isTrue();
-        assertThat(CloudWatchLogsAppender.isExcluded("io.github.cloudwatchlogging.sample.OrderController")).isFalse();
-        assertThat(CloudWatchLogsAppender.isExcluded("com.example.Orders")).isFalse();
+        assertThat(FeedbackLoggers.isExcluded("software.amazon.awssdk.request")).isTrue();
+        assertThat(FeedbackLoggers.isExcluded("org.apache.http.wire")).isTrue();
+        assertThat(FeedbackLoggers.isExcluded("io.github.cloudwatchlogging.shipping.LogShipper")).isTrue();
+        assertThat(FeedbackLoggers.isExcluded("io.github.cloudwatchlogging.sample.OrderController")).isFalse();
+        assertThat(FeedbackLoggers.isExcluded("com.example.Orders")).isFalse();
     }
 
 }
