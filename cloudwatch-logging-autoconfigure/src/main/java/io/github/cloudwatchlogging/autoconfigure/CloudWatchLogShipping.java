@@ -109,15 +109,18 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
         return statistics;
     }
 
-    /** Flushes the main destination and every route, and sums up what they flushed. */
+    /**
+     * Flushes the main destination and every route, all within the one timeout, and sums up what they flushed.
+     */
     public LogShipper.@Nullable FlushReport flush(Duration timeout) {
         CloudWatchLoggingInstallation current = this.installation;
         if (current == null) {
             return null;
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
         LogShipper.FlushReport total = current.shipper().flush(timeout);
         for (LogShipper route : current.routeShippers().values()) {
-            LogShipper.FlushReport report = route.flush(timeout);
+            LogShipper.FlushReport report = route.flush(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             total = new LogShipper.FlushReport(total.completed() && report.completed(), total.sent() + report.sent(),
                     total.rejected() + report.rejected(), total.remaining() + report.remaining());
         }
