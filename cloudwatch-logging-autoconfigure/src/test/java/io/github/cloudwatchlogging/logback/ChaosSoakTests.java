@@ -32,8 +32,6 @@ import io.github.cloudwatchlogging.testsupport.MotoServer;
 import io.github.cloudwatchlogging.testsupport.ServiceErrors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsResponse;
-import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -205,24 +203,12 @@ class ChaosSoakTests {
     }
 
     private static void count(CloudWatchLogsClient reader, int[] copies) {
-        String token = null;
-        while (true) {
-            String current = token;
-            GetLogEventsResponse page = reader.getLogEvents((request) -> request.logGroupName(GROUP)
-                .logStreamName(STREAM)
-                .startFromHead(true)
-                .nextToken(current));
-            if (page.events().isEmpty()) {
-                return;
+        MotoServer.forEachMessage(reader, GROUP, STREAM, (message) -> {
+            Matcher matcher = ID.matcher(message);
+            if (matcher.find()) {
+                copies[Integer.parseInt(matcher.group(1))]++;
             }
-            for (OutputLogEvent event : page.events()) {
-                Matcher matcher = ID.matcher(event.message());
-                if (matcher.find()) {
-                    copies[Integer.parseInt(matcher.group(1))]++;
-                }
-            }
-            token = page.nextForwardToken();
-        }
+        });
     }
 
     private static String machine() {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -62,19 +63,26 @@ public final class MotoServer {
     public List<String> messages(String group, String stream) {
         List<String> messages = new ArrayList<>();
         try (CloudWatchLogsClient reader = client()) {
-            String token = null;
-            while (true) {
-                String current = token;
-                GetLogEventsResponse page = reader.getLogEvents((request) -> request.logGroupName(group)
-                    .logStreamName(stream)
-                    .startFromHead(true)
-                    .nextToken(current));
-                if (page.events().isEmpty()) {
-                    return messages;
-                }
-                page.events().stream().map(OutputLogEvent::message).forEach(messages::add);
-                token = page.nextForwardToken();
+            forEachMessage(reader, group, stream, messages::add);
+        }
+        return messages;
+    }
+
+    /** Hands every message in the stream to the action, oldest first, one page at a time, keeping none. */
+    public static void forEachMessage(CloudWatchLogsClient reader, String group, String stream,
+            Consumer<String> action) {
+        String token = null;
+        while (true) {
+            String current = token;
+            GetLogEventsResponse page = reader.getLogEvents((request) -> request.logGroupName(group)
+                .logStreamName(stream)
+                .startFromHead(true)
+                .nextToken(current));
+            if (page.events().isEmpty()) {
+                return;
             }
+            page.events().stream().map(OutputLogEvent::message).forEach(action);
+            token = page.nextForwardToken();
         }
     }
 
