@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -37,6 +36,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.ContextRefreshedEvent;
 
+import static io.github.cloudwatchlogging.testsupport.RunningApps.application;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
@@ -64,13 +64,6 @@ class CloudWatchLoggingApplicationTests {
 
     private List<String> readAll(String group) {
         return this.moto.messages(group, "app");
-    }
-
-    private static SpringApplication application(Class<?> source, WebApplicationType type) {
-        SpringApplication application = new SpringApplication(source);
-        application.setWebApplicationType(type);
-        application.setRegisterShutdownHook(false);
-        return application;
     }
 
     private static long cloudWatchAppenders() {

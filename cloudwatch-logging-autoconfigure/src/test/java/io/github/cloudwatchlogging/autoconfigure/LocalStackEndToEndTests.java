@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import io.github.cloudwatchlogging.testsupport.RunningApps;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.localstack.LocalStackContainer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -14,7 +15,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -48,10 +48,9 @@ class LocalStackEndToEndTests {
         try (LocalStackContainer localStack = new LocalStackContainer("localstack/localstack-pro:4")
             .withEnv("LOCALSTACK_AUTH_TOKEN", System.getenv("LOCALSTACK_AUTH_TOKEN"))) {
             localStack.start();
-            SpringApplication application = new SpringApplication(CloudWatchLoggingApplicationTests.TestApplication.class);
-            application.setWebApplicationType(WebApplicationType.NONE);
-            application.setRegisterShutdownHook(false);
-            ConfigurableApplicationContext context = application.run("--logging.cloudwatch.log-group=/localstack/app",
+            ConfigurableApplicationContext context = RunningApps
+                .application(CloudWatchLoggingApplicationTests.TestApplication.class, WebApplicationType.NONE)
+                .run("--logging.cloudwatch.log-group=/localstack/app",
                     "--logging.cloudwatch.log-stream=app", "--logging.cloudwatch.region=" + localStack.getRegion(),
                     "--logging.cloudwatch.endpoint=" + localStack.getEndpoint(),
                     "--logging.cloudwatch.credentials.access-key=" + localStack.getAccessKey(),

@@ -1,23 +1,22 @@
 package io.github.cloudwatchlogging.sample.log4j2;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
 import io.github.cloudwatchlogging.testsupport.MotoServer;
+import io.github.cloudwatchlogging.testsupport.RunningApps;
 import org.apache.logging.log4j.LogManager;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.logging.log4j2.Log4J2LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.github.cloudwatchlogging.testsupport.RunningApps.application;
+import static io.github.cloudwatchlogging.testsupport.RunningApps.port;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -28,19 +27,17 @@ class Log4j2EndToEndTests {
 
     private final MotoServer moto = MotoServer.get();
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @BeforeEach
     void resetMoto() {
         this.moto.reset();
     }
 
     @Test
-    void log4j2EventsReachCloudWatchAndTheEndpointShowsThem() throws Exception {
+    void log4j2EventsReachCloudWatchAndTheEndpointShowsThem() {
         ConfigurableApplicationContext context = run("--logging.cloudwatch.log-stream=pattern");
         assertThat(LoggingSystem.get(getClass().getClassLoader())).isInstanceOf(Log4J2LoggingSystem.class);
         assertThat(LogManager.getContext(false)).isInstanceOf(org.apache.logging.log4j.core.LoggerContext.class);
-        int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        int port = port(context);
         assertThat(get(port, "/orders/42")).isEqualTo("order 42");
         assertThat(get(port, "/orders/abc")).isEqualTo("order abc");
         String status = get(port, "/actuator/cloudwatchlogging");
@@ -59,11 +56,10 @@ class Log4j2EndToEndTests {
     }
 
     @Test
-    void structuredJsonThroughBootsLog4j2Layout() throws Exception {
+    void structuredJsonThroughBootsLog4j2Layout() {
         ConfigurableApplicationContext context = run("--logging.cloudwatch.log-stream=ecs",
                 "--logging.cloudwatch.format=ecs");
-        int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-        get(port, "/orders/abc");
+        get(port(context), "/orders/abc");
         LoggerFactory.getLogger("com.example.Direct").info("plain line");
         context.close();
 
@@ -80,20 +76,15 @@ class Log4j2EndToEndTests {
     }
 
     private ConfigurableApplicationContext run(String... more) {
-        SpringApplication application = new SpringApplication(SampleLog4j2Application.class);
-        application.setRegisterShutdownHook(false);
         List<String> args = new java.util.ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
                 "--logging.cloudwatch.region=us-east-1", "--logging.cloudwatch.endpoint=" + this.moto.endpoint(),
                 "--logging.cloudwatch.batch-delay=100ms"));
         args.addAll(List.of(more));
-        return application.run(args.toArray(String[]::new));
+        return application(SampleLog4j2Application.class, WebApplicationType.SERVLET).run(args.toArray(String[]::new));
     }
 
-    private String get(int port, String path) throws Exception {
-        return this.http
-            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                    HttpResponse.BodyHandlers.ofString())
-            .body();
+    private static String get(int port, String path) {
+        return RunningApps.get(port, path).body();
     }
 
     private List<String> readAll(String stream) {
