@@ -205,10 +205,12 @@ class LogShipperTests {
             .shutdownTimeout(Duration.ofSeconds(5)));
         // Other shippers in this JVM (other tests, applications draining at exit) have workers of the same name.
         java.util.Set<Thread> otherWorkers = workerThreads();
-        shipper.start(sender);
+        // Queued before the start, so the worker finds all 25 at once: offered while it drains, a part could arrive
+        // after it took the rest, and then neither part alone is a full batch and it rightly waits out the delay.
         for (int i = 0; i < 25; i++) {
             shipper.offer(T0 + i, "event-" + i);
         }
+        shipper.start(sender);
         // The first batch holds the only sender; the worker waits for it inside Semaphore.tryAcquire, which parks.
         java.util.Set<Thread> started = workerThreads();
         started.removeAll(otherWorkers);
