@@ -1,5 +1,6 @@
 package io.github.cloudwatchlogging.benchmarks;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import ch.qos.logback.classic.AsyncAppender;
@@ -8,7 +9,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
-import io.github.cloudwatchlogging.logback.CloudWatchLogsAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import io.github.cloudwatchlogging.logback.ShipperAppender;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.OverflowPolicy;
 import io.github.cloudwatchlogging.shipping.PutLogEventsSender;
@@ -57,7 +59,12 @@ final class Pipelines {
         if (sender != null) {
             shipper.start(sender);
         }
-        CloudWatchLogsAppender appender = CloudWatchLogsAppender.forShipper(shipper, layout(context));
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(layout(context));
+        encoder.setCharset(StandardCharsets.UTF_8);
+        encoder.start();
+        ShipperAppender appender = ShipperAppender.toMainDestination(shipper, encoder);
         appender.setContext(context);
         appender.setName("CLOUDWATCH");
         appender.start();

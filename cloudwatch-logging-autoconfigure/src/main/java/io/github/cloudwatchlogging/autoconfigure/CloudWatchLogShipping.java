@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.cloudwatchlogging.shipping.Destination;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.RequestListener;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
@@ -58,7 +59,8 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
     public void afterSingletonsInstantiated() {
         ShipperSettings settings = CloudWatchLoggingSettings.create(this.properties, this.environment);
         CloudWatchLoggingInstallation current = CloudWatchLoggingInstallation.install(settings,
-                CloudWatchLoggingSettings.createRoutes(this.properties, this.environment, settings), this.properties);
+                CloudWatchLoggingSettings.createRoutes(this.properties, this.environment, settings), this.properties,
+                true);
         if (current == null) {
             return;
         }
@@ -90,8 +92,8 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
     /** The statistics of one route, or null when it or the installation does not exist. */
     public @Nullable ShipperStatistics statistics(String route) {
         CloudWatchLoggingInstallation current = this.installation;
-        LogShipper shipper = (current != null) ? current.routeShippers().get(route) : null;
-        return (shipper != null) ? shipper.statistics() : null;
+        Destination destination = (current != null) ? current.routes().get(route) : null;
+        return (destination != null) ? current.shipper().statistics(destination) : null;
     }
 
     public @Nullable ShipperStatistics statistics() {
@@ -104,56 +106,45 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
         CloudWatchLoggingInstallation current = this.installation;
         Map<String, ShipperStatistics> statistics = new LinkedHashMap<>();
         if (current != null) {
-            current.routeShippers().forEach((name, shipper) -> statistics.put(name, shipper.statistics()));
+            current.routes().forEach((name, destination) -> statistics.put(name, current.shipper().statistics(destination)));
         }
         return statistics;
     }
 
-    /**
-     * Flushes the main destination and every route, all within the one timeout, and sums up what they flushed.
-     */
+    /** Flushes every destination, within the one timeout. */
     public LogShipper.@Nullable FlushReport flush(Duration timeout) {
         CloudWatchLoggingInstallation current = this.installation;
-        if (current == null) {
-            return null;
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        LogShipper.FlushReport total = current.shipper().flush(timeout);
-        for (LogShipper route : current.routeShippers().values()) {
-            LogShipper.FlushReport report = route.flush(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            total = new LogShipper.FlushReport(total.completed() && report.completed(), total.sent() + report.sent(),
-                    total.rejected() + report.rejected(), total.remaining() + report.remaining());
-        }
-        return total;
+        return (current != null) ? current.shipper().flush(timeout) : null;
     }
 
     @Override
     public void destroy() {
         CloudWatchLoggingInstallation current = this.installation;
         if (current != null) {
-            current.stop();
             this.requestListeners.forEach((routed) -> routed.removeFrom(current));
+            current.release();
         }
     }
 
     private record RoutedListener(@Nullable String route, RequestListener listener) {
 
         void addTo(CloudWatchLoggingInstallation installation) {
-            LogShipper shipper = shipper(installation);
-            if (shipper != null) {
-                shipper.addRequestListener(this.listener);
+            Destination destination = destination(installation);
+            if (destination != null) {
+                destination.addRequestListener(this.listener);
             }
         }
 
         void removeFrom(CloudWatchLoggingInstallation installation) {
-            LogShipper shipper = shipper(installation);
-            if (shipper != null) {
-                shipper.removeRequestListener(this.listener);
+            Destination destination = destination(installation);
+            if (destination != null) {
+                destination.removeRequestListener(this.listener);
             }
         }
 
-        private @Nullable LogShipper shipper(CloudWatchLoggingInstallation installation) {
-            return (this.route != null) ? installation.routeShippers().get(this.route) : installation.shipper();
+        private @Nullable Destination destination(CloudWatchLoggingInstallation installation) {
+            return (this.route != null) ? installation.routes().get(this.route)
+                    : installation.shipper().mainDestination();
         }
 
     }

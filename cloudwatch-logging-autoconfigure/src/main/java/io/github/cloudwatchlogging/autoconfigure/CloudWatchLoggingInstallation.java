@@ -1,24 +1,28 @@
 package io.github.cloudwatchlogging.autoconfigure;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import io.github.cloudwatchlogging.autoconfigure.LogSystemAttachment.Destination;
+import io.github.cloudwatchlogging.autoconfigure.LogSystemAttachment.Route;
+import io.github.cloudwatchlogging.autoconfigure.LogSystemAttachment.Routing;
+import io.github.cloudwatchlogging.shipping.Destination;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.PutLogEventsSender;
 import io.github.cloudwatchlogging.shipping.ShipperDiagnostics;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
 import io.github.cloudwatchlogging.shipping.ShipperState;
-import io.github.cloudwatchlogging.shipping.ShipperThread;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The shippers of this class loader (the main destination's and one per route) and the appenders that feed them,
- * in Logback or Log4j2. The shippers, their queues and clients live here, outside the logging system, so that its
- * re-initializations (which stop and detach every appender) lose nothing: the appenders are simply attached again.
+ * The shipper of this class loader, with the main destination and one per route, and the appender that feeds it,
+ * in Logback or Log4j2. The shipper, its queue and client live here, outside the logging system, so that its
+ * re-initializations (which stop and detach every appender) lose nothing: the appender is simply attached again.
+ * Every application context of the JVM that ships uses this one installation (Spring's test context cache, parent
+ * and child contexts, a bootstrap context): it stops when the last of them closes.
  */
 public final class CloudWatchLoggingInstallation {
 
@@ -30,16 +34,18 @@ public final class CloudWatchLoggingInstallation {
 
     private final LogSystemAttachment attachment;
 
-    /** The main destination first, then one per route. */
-    private final List<Destination> destinations;
+    private final Routing routing;
 
-    private final Map<String, LogShipper> routes;
+    private final Map<String, Destination> routes;
 
-    private CloudWatchLoggingInstallation(LogShipper shipper, LogSystemAttachment attachment,
-            List<Destination> destinations, Map<String, LogShipper> routes) {
+    /** Application contexts using it; guarded by the class. */
+    private int users;
+
+    private CloudWatchLoggingInstallation(LogShipper shipper, LogSystemAttachment attachment, Routing routing,
+            Map<String, Destination> routes) {
         this.shipper = shipper;
         this.attachment = attachment;
-        this.destinations = destinations;
+        this.routing = routing;
         this.routes = routes;
     }
 
@@ -57,6 +63,15 @@ public final class CloudWatchLoggingInstallation {
      */
     static synchronized @Nullable CloudWatchLoggingInstallation install(ShipperSettings settings,
             Map<String, ShipperSettings> routeSettings, CloudWatchLoggingProperties properties) {
+        return install(settings, routeSettings, properties, false);
+    }
+
+    /**
+     * The same, counting the caller, an application context, as one more user in the same step, so that no other
+     * context's release can stop the installation between the two.
+     */
+    static synchronized @Nullable CloudWatchLoggingInstallation install(ShipperSettings settings,
+            Map<String, ShipperSettings> routeSettings, CloudWatchLoggingProperties properties, boolean use) {
         MessageFormat format = new MessageFormat(properties.getFormat(), properties.getPattern());
         LogSystemAttachment attachment = LogSystemAttachment.detect(format);
         if (attachment == null || attachment.hasUserAppender()) {
@@ -66,21 +81,23 @@ public final class CloudWatchLoggingInstallation {
         if (installation == null) {
             checkFormat(format, attachment);
             LogShipper shipper = new LogShipper(settings, new StderrDiagnostics());
-            List<Destination> destinations = new ArrayList<>();
-            destinations.add(new Destination(APPENDER_NAME, shipper, properties.getLevel(), List.of()));
-            Map<String, LogShipper> routes = new LinkedHashMap<>();
-            routeSettings.forEach((name, routeShipperSettings) -> {
-                CloudWatchLoggingProperties.Route route = properties.getRoutes().get(name);
-                LogShipper routeShipper = new LogShipper(routeShipperSettings, new StderrDiagnostics());
-                routes.put(name, routeShipper);
-                destinations.add(new Destination(APPENDER_NAME + "_ROUTE_" + name, routeShipper, route.getLevel(),
-                        List.copyOf(route.getLoggers())));
+            List<Route> routes = new ArrayList<>();
+            routes.add(new Route(shipper.mainDestination(), properties.getLevel(), List.of()));
+            Map<String, Destination> destinations = new LinkedHashMap<>();
+            routeSettings.forEach((name, route) -> {
+                CloudWatchLoggingProperties.Route configured = properties.getRoutes().get(name);
+                Destination destination = shipper.addDestination(name, route.logGroup(), route.logStream());
+                destinations.put(name, destination);
+                routes.add(new Route(destination, configured.getLevel(), List.copyOf(configured.getLoggers())));
             });
-            installation = new CloudWatchLoggingInstallation(shipper, attachment, List.copyOf(destinations),
-                    routes);
+            installation = new CloudWatchLoggingInstallation(shipper, attachment, new Routing(shipper, routes),
+                    Collections.unmodifiableMap(destinations));
             current = installation;
         }
-        installation.attachment.attach(installation.destinations);
+        installation.attachment.attach(installation.routing);
+        if (use) {
+            installation.users++;
+        }
         return installation;
     }
 
@@ -96,11 +113,11 @@ public final class CloudWatchLoggingInstallation {
         }
     }
 
-    /** Attaches the appenders again if a re-initialization of the logging system removed them. */
+    /** Attaches the appender again if a re-initialization of the logging system removed it. */
     static synchronized void reattach() {
         CloudWatchLoggingInstallation installation = current();
         if (installation != null && !installation.attachment.hasUserAppender()) {
-            installation.attachment.attach(installation.destinations);
+            installation.attachment.attach(installation.routing);
         }
     }
 
@@ -108,17 +125,31 @@ public final class CloudWatchLoggingInstallation {
         return this.shipper;
     }
 
-    /** The shipper of each route, by route name. */
-    public Map<String, LogShipper> routeShippers() {
+    /** The destination of each route, by route name. */
+    public Map<String, Destination> routes() {
         return this.routes;
     }
 
-    /** Starts every shipper still buffering, each through a sender made for its settings. */
-    synchronized void startSending(Function<ShipperSettings, PutLogEventsSender> senders) {
-        for (Destination destination : this.destinations) {
-            if (destination.shipper().state() == ShipperState.BUFFERING) {
-                destination.shipper().start(senders.apply(destination.shipper().settings()));
+    /**
+     * An application context closed: stops the shipper if it was the last one using it. It stops being the current
+     * installation at once, so that a context starting meanwhile installs a new one rather than join this one.
+     */
+    void release() {
+        synchronized (CloudWatchLoggingInstallation.class) {
+            if (--this.users > 0) {
+                return;
             }
+            if (current == this) {
+                current = null;
+            }
+        }
+        stop();
+    }
+
+    /** Starts the shipper if it is still buffering, through a sender made for its settings. */
+    synchronized void startSending(Function<ShipperSettings, PutLogEventsSender> senders) {
+        if (this.shipper.state() == ShipperState.BUFFERING) {
+            this.shipper.start(senders.apply(this.shipper.settings()));
         }
     }
 
@@ -126,28 +157,11 @@ public final class CloudWatchLoggingInstallation {
         return this.shipper.state() == ShipperState.BUFFERING;
     }
 
-    /**
-     * Delivers what is queued (within the shutdown timeout), then detaches the appenders. Idempotent. Routes stop
-     * beside the main shipper, so that shutdown takes one shutdown timeout, not one per route.
-     */
+    /** Delivers what is queued for every destination (within the shutdown timeout), then detaches. Idempotent. */
     LogShipper.StopReport stop() {
-        List<Thread> stoppingRoutes = new ArrayList<>();
-        this.routes.forEach((name, route) -> {
-            Thread thread = ShipperThread.named(route::stop, "cloudwatch-logging-stop-" + name);
-            thread.start();
-            stoppingRoutes.add(thread);
-        });
         LogShipper.StopReport report = this.shipper.stop();
-        for (Thread thread : stoppingRoutes) {
-            try {
-                thread.join();
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        }
         synchronized (CloudWatchLoggingInstallation.class) {
-            this.attachment.detach(this.destinations);
+            this.attachment.detach(this.routing);
             if (current == this) {
                 current = null;
             }

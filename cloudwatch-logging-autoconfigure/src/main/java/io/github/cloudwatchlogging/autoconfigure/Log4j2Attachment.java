@@ -2,29 +2,27 @@ package io.github.cloudwatchlogging.autoconfigure;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
+import io.github.cloudwatchlogging.autoconfigure.LogSystemAttachment.Routing;
 import io.github.cloudwatchlogging.log4j2.CloudWatchLogsLog4j2Appender;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.Layout;
-import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.AbstractConfiguration;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Node;
 import org.apache.logging.log4j.core.config.plugins.util.PluginType;
-import org.apache.logging.log4j.core.filter.AbstractFilter;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 
 import org.springframework.boot.logging.LogLevel;
 
 /**
- * Attaches a {@link CloudWatchLogsLog4j2Appender} per destination to the root logger of Log4j2's current
- * configuration. A reconfiguration replaces the configuration and so drops them; the installation attaches them
- * again on the next application event, as it does for Logback.
+ * Attaches one {@link CloudWatchLogsLog4j2Appender} to the root logger of Log4j2's current configuration. A
+ * reconfiguration replaces the configuration and so drops it; the installation attaches it again on the next
+ * application event, as it does for Logback.
  */
 final class Log4j2Attachment implements LogSystemAttachment {
 
@@ -58,52 +56,46 @@ final class Log4j2Attachment implements LogSystemAttachment {
     }
 
     @Override
-    public void attach(List<Destination> destinations) {
+    public void attach(Routing routing) {
         LoggerContext context = context();
         Configuration configuration = context.getConfiguration();
         LoggerConfig root = configuration.getRootLogger();
-        boolean changed = false;
-        for (Destination destination : destinations) {
-            String name = destination.appenderName();
-            Appender existing = configuration.getAppenders().get(name);
-            if (existing instanceof CloudWatchLogsLog4j2Appender ours && ours.getShipper() == destination.shipper()
-                    && ours.isStarted() && root.getAppenders().containsKey(name)) {
-                continue;
-            }
-            if (existing != null) {
-                root.removeAppender(name);
-                existing.stop();
-                if (configuration instanceof AbstractConfiguration abstractConfiguration) {
-                    abstractConfiguration.removeAppender(name);
-                }
-            }
-            CloudWatchLogsLog4j2Appender appender = new CloudWatchLogsLog4j2Appender(name,
-                    new DestinationFilter(destination), createLayout(configuration), destination.shipper(),
-                    this.format.isStructured());
-            appender.start();
-            configuration.addAppender(appender);
-            root.addAppender(appender, null, null);
-            changed = true;
+        String name = CloudWatchLoggingInstallation.APPENDER_NAME;
+        Appender existing = configuration.getAppenders().get(name);
+        if (existing instanceof CloudWatchLogsLog4j2Appender ours && ours.getShipper() == routing.shipper()
+                && ours.isStarted() && root.getAppenders().containsKey(name)) {
+            return;
         }
-        if (changed) {
-            context.updateLoggers();
+        if (existing != null) {
+            root.removeAppender(name);
+            existing.stop();
+            if (configuration instanceof AbstractConfiguration abstractConfiguration) {
+                abstractConfiguration.removeAppender(name);
+            }
         }
+        CloudWatchLogsLog4j2Appender appender = new CloudWatchLogsLog4j2Appender(name, createLayout(configuration),
+                routing.shipper(), (event) -> routing.targets((event.getLoggerName() != null) ? event.getLoggerName() : "",
+                        logLevel(event.getLevel())),
+                this.format.isStructured());
+        appender.start();
+        configuration.addAppender(appender);
+        root.addAppender(appender, null, null);
+        context.updateLoggers();
     }
 
     @Override
-    public void detach(List<Destination> destinations) {
+    public void detach(Routing routing) {
         LoggerContext context = context();
         Configuration configuration = context.getConfiguration();
-        for (Destination destination : destinations) {
-            String name = destination.appenderName();
-            configuration.getRootLogger().removeAppender(name);
-            Appender appender = configuration.getAppenders().get(name);
-            if (appender != null) {
-                appender.stop();
-                if (configuration instanceof AbstractConfiguration abstractConfiguration) {
-                    abstractConfiguration.removeAppender(name);
-                }
-            }
+        String name = CloudWatchLoggingInstallation.APPENDER_NAME;
+        Appender appender = configuration.getAppenders().get(name);
+        if (!(appender instanceof CloudWatchLogsLog4j2Appender ours) || ours.getShipper() != routing.shipper()) {
+            return;
+        }
+        configuration.getRootLogger().removeAppender(name);
+        ours.stop();
+        if (configuration instanceof AbstractConfiguration abstractConfiguration) {
+            abstractConfiguration.removeAppender(name);
         }
         context.updateLoggers();
     }
@@ -148,37 +140,20 @@ final class Log4j2Attachment implements LogSystemAttachment {
                 + " --- [%15.15t] %-40.40c{1.} : %m%n%xEx";
     }
 
-    /** Takes the events of one destination. */
-    private static final class DestinationFilter extends AbstractFilter {
-
-        private final Destination destination;
-
-        DestinationFilter(Destination destination) {
-            this.destination = destination;
+    private static LogLevel logLevel(Level level) {
+        if (level.isMoreSpecificThan(Level.FATAL)) {
+            return LogLevel.FATAL;
         }
-
-        @Override
-        public Result filter(LogEvent event) {
-            String logger = (event.getLoggerName() != null) ? event.getLoggerName() : "";
-            return this.destination.takes(logger, logLevel(event.getLevel())) ? Result.NEUTRAL : Result.DENY;
+        if (level.isMoreSpecificThan(Level.ERROR)) {
+            return LogLevel.ERROR;
         }
-
-        private static LogLevel logLevel(Level level) {
-            if (level.isMoreSpecificThan(Level.FATAL)) {
-                return LogLevel.FATAL;
-            }
-            if (level.isMoreSpecificThan(Level.ERROR)) {
-                return LogLevel.ERROR;
-            }
-            if (level.isMoreSpecificThan(Level.WARN)) {
-                return LogLevel.WARN;
-            }
-            if (level.isMoreSpecificThan(Level.INFO)) {
-                return LogLevel.INFO;
-            }
-            return level.isMoreSpecificThan(Level.DEBUG) ? LogLevel.DEBUG : LogLevel.TRACE;
+        if (level.isMoreSpecificThan(Level.WARN)) {
+            return LogLevel.WARN;
         }
-
+        if (level.isMoreSpecificThan(Level.INFO)) {
+            return LogLevel.INFO;
+        }
+        return level.isMoreSpecificThan(Level.DEBUG) ? LogLevel.DEBUG : LogLevel.TRACE;
     }
 
 }

@@ -1,7 +1,9 @@
 package io.github.cloudwatchlogging.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.List;
 
+import io.github.cloudwatchlogging.shipping.Destination;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
@@ -10,8 +12,8 @@ import org.springframework.boot.logging.LogLevel;
 import org.springframework.util.ClassUtils;
 
 /**
- * How the installation puts one appender per destination into the application's logging system, Logback or Log4j2,
- * and takes them out again. Each implementation is loaded only when its logging system is the one in use.
+ * How the installation puts its one appender into the application's logging system, Logback or Log4j2, and takes
+ * it out again. Each implementation is loaded only when its logging system is the one in use.
  */
 interface LogSystemAttachment {
 
@@ -47,21 +49,64 @@ interface LogSystemAttachment {
      */
     void checkFormat();
 
-    /** Attaches an appender for each destination where none of ours is; idempotent. */
-    void attach(List<Destination> destinations);
+    /** Attaches the one appender, formatting each event once for all the destinations it takes; idempotent. */
+    void attach(Routing routing);
 
-    /** Detaches and stops the appenders of the destinations. */
-    void detach(List<Destination> destinations);
+    /** Detaches and stops the appender, if it is the one feeding this routing's shipper. */
+    void detach(Routing routing);
+
+    /**
+     * Which destinations an event takes: the main one down to its level, and each route whose loggers and level
+     * match.
+     */
+    final class Routing {
+
+        private final LogShipper shipper;
+
+        private final List<Route> routes;
+
+        private final Destination[] mainOnly;
+
+        Routing(LogShipper shipper, List<Route> routes) {
+            this.shipper = shipper;
+            this.routes = List.copyOf(routes);
+            this.mainOnly = new Destination[] { routes.get(0).destination() };
+        }
+
+        LogShipper shipper() {
+            return this.shipper;
+        }
+
+        /** The destinations the event takes, or null for none. The common answer, the main one alone, is shared. */
+        Destination @Nullable [] targets(String loggerName, LogLevel level) {
+            boolean main = this.routes.get(0).takes(loggerName, level);
+            List<Destination> more = null;
+            for (int i = 1; i < this.routes.size(); i++) {
+                Route route = this.routes.get(i);
+                if (route.takes(loggerName, level)) {
+                    more = (more != null) ? more : new ArrayList<>(2);
+                    more.add(route.destination());
+                }
+            }
+            if (more == null) {
+                return main ? this.mainOnly : null;
+            }
+            if (main) {
+                more.add(0, this.mainOnly[0]);
+            }
+            return more.toArray(new Destination[0]);
+        }
+
+    }
 
     /**
      * One destination and the events that take it.
      *
-     * @param appenderName the name of its appender
-     * @param shipper its shipper
+     * @param destination where they go
      * @param threshold the lowest level it takes
      * @param loggers the loggers it takes, with their children; every logger when empty
      */
-    record Destination(String appenderName, LogShipper shipper, LogLevel threshold, List<String> loggers) {
+    record Route(Destination destination, LogLevel threshold, List<String> loggers) {
 
         /** Whether an event of this logger at this level takes the destination. */
         boolean takes(String loggerName, LogLevel level) {

@@ -2,7 +2,6 @@ package io.github.cloudwatchlogging.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
-import java.util.List;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -13,16 +12,16 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.EncoderBase;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
-import ch.qos.logback.core.filter.Filter;
-import ch.qos.logback.core.spi.FilterReply;
+import io.github.cloudwatchlogging.autoconfigure.LogSystemAttachment.Routing;
 import io.github.cloudwatchlogging.logback.CloudWatchLogsAppender;
+import io.github.cloudwatchlogging.logback.ShipperAppender;
 import io.github.cloudwatchlogging.shipping.EventMessages;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.logback.StructuredLogEncoder;
 
-/** Attaches a {@link CloudWatchLogsAppender} per destination to Logback's root logger. */
+/** Attaches one {@link ShipperAppender} to Logback's root logger; a {@link CloudWatchLogsAppender} is the user's. */
 final class LogbackAttachment implements LogSystemAttachment {
 
     private final MessageFormat format;
@@ -37,9 +36,7 @@ final class LogbackAttachment implements LogSystemAttachment {
             Iterator<Appender<ILoggingEvent>> appenders = logger.iteratorForAppenders();
             while (appenders.hasNext()) {
                 Appender<ILoggingEvent> appender = appenders.next();
-                String name = appender.getName();
-                if (appender instanceof CloudWatchLogsAppender
-                        && (name == null || !name.startsWith(CloudWatchLoggingInstallation.APPENDER_NAME))) {
+                if (appender instanceof CloudWatchLogsAppender) {
                     return true;
                 }
             }
@@ -53,42 +50,44 @@ final class LogbackAttachment implements LogSystemAttachment {
     }
 
     @Override
-    public void attach(List<Destination> destinations) {
+    public void attach(Routing routing) {
         LoggerContext context = context();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        for (Destination destination : destinations) {
-            Appender<ILoggingEvent> existing = root.getAppender(destination.appenderName());
-            if (existing instanceof CloudWatchLogsAppender ours && ours.getShipper() == destination.shipper()
-                    && ours.isStarted()) {
-                continue;
-            }
-            if (existing != null) {
-                root.detachAppender(existing);
-                existing.stop();
-            }
-            CloudWatchLogsAppender appender = CloudWatchLogsAppender.forShipper(destination.shipper(),
-                    createEncoder(context));
-            appender.setName(destination.appenderName());
-            appender.setContext(context);
-            DestinationFilter filter = new DestinationFilter(destination);
-            filter.setContext(context);
-            filter.start();
-            appender.addFilter(filter);
-            appender.start();
-            root.addAppender(appender);
+        String name = CloudWatchLoggingInstallation.APPENDER_NAME;
+        Appender<ILoggingEvent> existing = root.getAppender(name);
+        if (existing instanceof ShipperAppender ours && ours.getShipper() == routing.shipper() && ours.isStarted()) {
+            return;
         }
+        if (existing != null) {
+            root.detachAppender(existing);
+            existing.stop();
+        }
+        ShipperAppender appender = new ShipperAppender(routing.shipper(), createEncoder(context),
+                (event) -> routing.targets(event.getLoggerName(), logLevel(event.getLevel())));
+        appender.setName(name);
+        appender.setContext(context);
+        appender.start();
+        root.addAppender(appender);
     }
 
     @Override
-    public void detach(List<Destination> destinations) {
+    public void detach(Routing routing) {
         Logger root = context().getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        for (Destination destination : destinations) {
-            Appender<ILoggingEvent> appender = root.getAppender(destination.appenderName());
-            if (appender != null) {
-                root.detachAppender(appender);
-                appender.stop();
-            }
+        Appender<ILoggingEvent> appender = root.getAppender(CloudWatchLoggingInstallation.APPENDER_NAME);
+        if (appender instanceof ShipperAppender ours && ours.getShipper() == routing.shipper()) {
+            root.detachAppender(appender);
+            appender.stop();
         }
+    }
+
+    private static LogLevel logLevel(Level level) {
+        return switch (level.toInt()) {
+            case Level.ERROR_INT -> LogLevel.ERROR;
+            case Level.WARN_INT -> LogLevel.WARN;
+            case Level.INFO_INT -> LogLevel.INFO;
+            case Level.DEBUG_INT -> LogLevel.DEBUG;
+            default -> LogLevel.TRACE;
+        };
     }
 
     private static LoggerContext context() {
@@ -127,33 +126,6 @@ final class LogbackAttachment implements LogSystemAttachment {
     private static String defaultPattern() {
         return "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %5p " + ProcessHandle.current().pid()
                 + " --- [%15.15t] %-40.40logger{39} : %m%n%ex";
-    }
-
-    /** Takes the events of one destination. */
-    private static final class DestinationFilter extends Filter<ILoggingEvent> {
-
-        private final Destination destination;
-
-        DestinationFilter(Destination destination) {
-            this.destination = destination;
-        }
-
-        @Override
-        public FilterReply decide(ILoggingEvent event) {
-            return this.destination.takes(event.getLoggerName(), logLevel(event.getLevel()))
-                    ? FilterReply.NEUTRAL : FilterReply.DENY;
-        }
-
-        private static LogLevel logLevel(Level level) {
-            return switch (level.toInt()) {
-                case Level.ERROR_INT -> LogLevel.ERROR;
-                case Level.WARN_INT -> LogLevel.WARN;
-                case Level.INFO_INT -> LogLevel.INFO;
-                case Level.DEBUG_INT -> LogLevel.DEBUG;
-                default -> LogLevel.TRACE;
-            };
-        }
-
     }
 
     /**

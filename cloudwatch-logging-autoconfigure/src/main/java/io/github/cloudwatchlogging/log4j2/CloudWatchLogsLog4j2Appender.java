@@ -1,12 +1,13 @@
 package io.github.cloudwatchlogging.log4j2;
 
 import java.io.Serializable;
+import java.util.function.Function;
 
+import io.github.cloudwatchlogging.shipping.Destination;
 import io.github.cloudwatchlogging.shipping.EventMessages;
 import io.github.cloudwatchlogging.shipping.FeedbackLoggers;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.ShipperThread;
-import org.apache.logging.log4j.core.Filter;
 import org.apache.logging.log4j.core.Layout;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
@@ -15,26 +16,29 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Feeds a shipper it does not own from Log4j2: the layout turns each event into its message, once, on the logging
- * thread; the shipper does the rest. Stopping the appender, as every Log4j2 reconfiguration does, leaves the
+ * thread, for every destination it takes; the shipper does the rest. Stopping the appender, as every Log4j2 reconfiguration does, leaves the
  * shipper, its queue and its client untouched.
  */
 public final class CloudWatchLogsLog4j2Appender extends AbstractAppender {
 
     private final LogShipper shipper;
 
+    private final Function<LogEvent, Destination @Nullable []> routing;
+
     private final boolean oneLine;
 
     /**
      * @param name the appender's name
-     * @param filter which events it takes, or null for all
      * @param layout how an event becomes the message, in UTF-8
      * @param shipper the shipper to feed
+     * @param routing the destinations an event takes, or null for none
      * @param oneLine whether to drop the line separator the layout ends with (a JSON document needs none)
      */
-    public CloudWatchLogsLog4j2Appender(String name, @Nullable Filter filter, Layout<? extends Serializable> layout,
-            LogShipper shipper, boolean oneLine) {
-        super(name, filter, layout, true, Property.EMPTY_ARRAY);
+    public CloudWatchLogsLog4j2Appender(String name, Layout<? extends Serializable> layout, LogShipper shipper,
+            Function<LogEvent, Destination @Nullable []> routing, boolean oneLine) {
+        super(name, null, layout, true, Property.EMPTY_ARRAY);
         this.shipper = shipper;
+        this.routing = routing;
         this.oneLine = oneLine;
     }
 
@@ -47,8 +51,13 @@ public final class CloudWatchLogsLog4j2Appender extends AbstractAppender {
         if (ShipperThread.isCurrent() || FeedbackLoggers.isExcluded(event.getLoggerName())) {
             return;
         }
+        Destination[] targets = this.routing.apply(event);
+        if (targets == null) {
+            return;
+        }
         byte[] message = getLayout().toByteArray(event);
-        this.shipper.offer(event.getTimeMillis(), this.oneLine ? EventMessages.withoutLineEnd(message) : message);
+        this.shipper.offer(event.getTimeMillis(), this.oneLine ? EventMessages.withoutLineEnd(message) : message,
+                targets);
     }
 
 }

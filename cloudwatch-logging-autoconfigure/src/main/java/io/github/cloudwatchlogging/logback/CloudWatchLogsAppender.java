@@ -1,6 +1,9 @@
 package io.github.cloudwatchlogging.logback;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -10,8 +13,6 @@ import ch.qos.logback.core.Layout;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
-import ch.qos.logback.core.util.Duration;
-import ch.qos.logback.core.util.FileSize;
 import io.github.cloudwatchlogging.shipping.CloudWatchLogsClients;
 import io.github.cloudwatchlogging.shipping.FeedbackLoggers;
 import io.github.cloudwatchlogging.shipping.LogShipper;
@@ -37,6 +38,8 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
  * }</pre>
  * The calling thread only formats the event and queues its bytes. Events logged by the AWS SDK, the HTTP client,
  * this library, or on the shipper's own threads are never shipped, so sending cannot feed back into the queue.
+ * The appender owns its shipper: stopping it delivers what is queued, within the shutdown timeout. (The starter
+ * feeds its own shipper through a {@link ShipperAppender}.)
  */
 public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
@@ -62,23 +65,26 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
 
     private @Nullable Integer retentionDays;
 
-    private Duration batchDelay = Duration.buildBySeconds(1);
+    private Duration batchDelay = Duration.ofSeconds(1);
 
-    private FileSize queueCapacity = new FileSize(32L * FileSize.MB_COEFFICIENT);
+    private long queueCapacity = 32L * 1024 * 1024;
 
     private OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
 
-    private Duration blockTimeout = Duration.buildByMilliseconds(100);
+    private Duration blockTimeout = Duration.ofMillis(100);
 
     private int maxInFlight = 4;
 
-    private Duration requestTimeout = Duration.buildBySeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(10);
 
-    private Duration shutdownTimeout = Duration.buildBySeconds(10);
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
 
     private int maxBatchEvents = ShipperSettings.MAX_BATCH_EVENTS;
 
-    private FileSize maxEventSize = new FileSize(ShipperSettings.MAX_EVENT_BYTES);
+    private long maxEventSize = ShipperSettings.MAX_EVENT_BYTES;
+
+    /** Settings that could not be read; the appender reports them and does not start. */
+    private final List<String> unreadable = new ArrayList<>();
 
     private @Nullable CloudWatchLogsClient client;
 
@@ -86,41 +92,15 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
 
     private @Nullable LogShipper shipper;
 
-    private boolean ownsShipper = true;
-
     private @Nullable Layout<ILoggingEvent> ownLayout;
-
-    /**
-     * Creates an appender that feeds a shipper it does not own: stopping the appender (as every Logback
-     * re-initialization does) leaves the shipper, its queue and its client untouched.
-     */
-    public static CloudWatchLogsAppender forShipper(LogShipper shipper, Layout<ILoggingEvent> layout) {
-        CloudWatchLogsAppender appender = feeding(shipper);
-        appender.layout = layout;
-        return appender;
-    }
-
-    /** The same, with an encoder of UTF-8 bytes instead of a layout. */
-    public static CloudWatchLogsAppender forShipper(LogShipper shipper, Encoder<ILoggingEvent> encoder) {
-        CloudWatchLogsAppender appender = feeding(shipper);
-        appender.encoder = encoder;
-        return appender;
-    }
-
-    private static CloudWatchLogsAppender feeding(LogShipper shipper) {
-        CloudWatchLogsAppender appender = new CloudWatchLogsAppender();
-        appender.shipper = shipper;
-        appender.ownsShipper = false;
-        return appender;
-    }
 
     @Override
     public void start() {
         if (isStarted()) {
             return;
         }
-        if (!this.ownsShipper) {
-            super.start();
+        if (!this.unreadable.isEmpty()) {
+            addError("Not starting appender [" + getName() + "]: " + String.join("; ", this.unreadable));
             return;
         }
         ShipperSettings settings;
@@ -161,7 +141,7 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
         }
         super.stop();
         LogShipper current = this.shipper;
-        if (current != null && this.ownsShipper) {
+        if (current != null) {
             current.stop();
         }
         Layout<ILoggingEvent> own = this.ownLayout;
@@ -205,15 +185,15 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
             .createLogGroup(this.createLogGroup)
             .createLogStream(this.createLogStream)
             .retentionDays(this.retentionDays)
-            .batchDelay(java.time.Duration.ofMillis(this.batchDelay.getMilliseconds()))
-            .queueCapacityBytes(this.queueCapacity.getSize())
+            .batchDelay(this.batchDelay)
+            .queueCapacityBytes(this.queueCapacity)
             .overflowPolicy(this.overflowPolicy)
-            .blockTimeout(java.time.Duration.ofMillis(this.blockTimeout.getMilliseconds()))
+            .blockTimeout(this.blockTimeout)
             .maxInFlight(this.maxInFlight)
-            .requestTimeout(java.time.Duration.ofMillis(this.requestTimeout.getMilliseconds()))
-            .shutdownTimeout(java.time.Duration.ofMillis(this.shutdownTimeout.getMilliseconds()))
+            .requestTimeout(this.requestTimeout)
+            .shutdownTimeout(this.shutdownTimeout)
             .maxBatchEvents(this.maxBatchEvents)
-            .maxEventBytes((int) Math.min(Integer.MAX_VALUE, this.maxEventSize.getSize()))
+            .maxEventBytes((int) Math.min(Integer.MAX_VALUE, this.maxEventSize))
             .build();
     }
 
@@ -273,9 +253,17 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
         return this.encoder;
     }
 
-    /** The encoder that turns an event into the message's bytes, which must be UTF-8. */
+    /**
+     * The encoder that turns an event into the message's bytes. CloudWatch Logs takes UTF-8 only, so a pattern
+     * encoder's charset is set to UTF-8 whatever it was.
+     */
     public void setEncoder(Encoder<ILoggingEvent> encoder) {
-        if (encoder instanceof LayoutWrappingEncoder<ILoggingEvent> wrapping && wrapping.getCharset() == null) {
+        if (encoder instanceof LayoutWrappingEncoder<ILoggingEvent> wrapping
+                && !StandardCharsets.UTF_8.equals(wrapping.getCharset())) {
+            if (wrapping.getCharset() != null) {
+                addWarn("The encoder's charset " + wrapping.getCharset() + " is replaced by UTF-8, the only one "
+                        + "CloudWatch Logs takes");
+            }
             wrapping.setCharset(StandardCharsets.UTF_8);
         }
         this.encoder = encoder;
@@ -321,18 +309,22 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
         return this.batchDelay;
     }
 
-    /** The longest an event waits for its batch to fill before it is sent. */
-    public void setBatchDelay(Duration batchDelay) {
-        this.batchDelay = batchDelay;
+    /** The longest an event waits for its batch to fill before it is sent, as Spring Boot writes it: 1s, 250ms. */
+    public void setBatchDelay(String batchDelay) {
+        read(() -> this.batchDelay = AppenderValues.duration("batchDelay", batchDelay));
     }
 
-    public FileSize getQueueCapacity() {
+    /** The queue capacity in bytes. */
+    public long getQueueCapacity() {
         return this.queueCapacity;
     }
 
-    /** The memory budget for events not yet delivered, counting each as its UTF-8 size plus 64 bytes. */
-    public void setQueueCapacity(FileSize queueCapacity) {
-        this.queueCapacity = queueCapacity;
+    /**
+     * The memory budget for events not yet delivered, counting each as its UTF-8 size plus 64 bytes, and the
+     * requests of those in flight; as Spring Boot writes it: 32MB.
+     */
+    public void setQueueCapacity(String queueCapacity) {
+        read(() -> this.queueCapacity = AppenderValues.size("queueCapacity", queueCapacity));
     }
 
     public OverflowPolicy getOverflowPolicy() {
@@ -348,9 +340,9 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
         return this.blockTimeout;
     }
 
-    /** With the BLOCK policy, the longest a logging call waits for room. */
-    public void setBlockTimeout(Duration blockTimeout) {
-        this.blockTimeout = blockTimeout;
+    /** With the BLOCK policy, the longest a logging call waits for room: 100ms. */
+    public void setBlockTimeout(String blockTimeout) {
+        read(() -> this.blockTimeout = AppenderValues.duration("blockTimeout", blockTimeout));
     }
 
     public int getMaxInFlight() {
@@ -366,18 +358,18 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
         return this.requestTimeout;
     }
 
-    /** The longest one PutLogEvents call may take. */
-    public void setRequestTimeout(Duration requestTimeout) {
-        this.requestTimeout = requestTimeout;
+    /** The longest one PutLogEvents call may take: 10s. */
+    public void setRequestTimeout(String requestTimeout) {
+        read(() -> this.requestTimeout = AppenderValues.duration("requestTimeout", requestTimeout));
     }
 
     public Duration getShutdownTimeout() {
         return this.shutdownTimeout;
     }
 
-    /** The longest stop() waits to deliver what is queued. */
-    public void setShutdownTimeout(Duration shutdownTimeout) {
-        this.shutdownTimeout = shutdownTimeout;
+    /** The longest stop() waits to deliver what is queued: 10s. */
+    public void setShutdownTimeout(String shutdownTimeout) {
+        read(() -> this.shutdownTimeout = AppenderValues.duration("shutdownTimeout", shutdownTimeout));
     }
 
     public int getMaxBatchEvents() {
@@ -389,13 +381,23 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
         this.maxBatchEvents = maxBatchEvents;
     }
 
-    public FileSize getMaxEventSize() {
+    /** The largest message in bytes. */
+    public long getMaxEventSize() {
         return this.maxEventSize;
     }
 
-    /** Messages larger than this are truncated, with a marker, at a UTF-8 character boundary. */
-    public void setMaxEventSize(FileSize maxEventSize) {
-        this.maxEventSize = maxEventSize;
+    /** Messages larger than this are truncated, with a marker, at a UTF-8 character boundary: 1047552B. */
+    public void setMaxEventSize(String maxEventSize) {
+        read(() -> this.maxEventSize = AppenderValues.size("maxEventSize", maxEventSize));
+    }
+
+    private void read(Runnable setting) {
+        try {
+            setting.run();
+        }
+        catch (IllegalArgumentException ex) {
+            this.unreadable.add(ex.getMessage());
+        }
     }
 
     /** A client to use instead of building one; the appender does not close it. */

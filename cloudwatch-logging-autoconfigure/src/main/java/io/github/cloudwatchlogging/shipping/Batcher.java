@@ -6,7 +6,7 @@ import java.util.Comparator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Cuts events into batches that PutLogEvents accepts as a whole: at most {@code maxEvents} events and
+ * Cuts the events of one destination into batches that PutLogEvents accepts as a whole: at most {@code maxEvents} events and
  * {@code maxBytes} bytes (message bytes plus 26 per event), spanning less than 24 hours, in chronological order.
  * <p>
  * Single-threaded and free of I/O: the worker owns the only instance. Events of the same millisecond keep the order
@@ -16,11 +16,15 @@ final class Batcher {
 
     private static final Comparator<LogEvent> BY_TIMESTAMP = Comparator.comparingLong(LogEvent::timestamp);
 
+    private final @Nullable Destination destination;
+
     private final int maxEvents;
 
     private final long maxBytes;
 
     private final long maxSpanMillis;
+
+    private final long maxRequestBytes;
 
     private LogEvent[] pending;
 
@@ -36,31 +40,43 @@ final class Batcher {
 
     private boolean inOrder;
 
-    private long nextSequence;
+    /** When the oldest pending event was added, for the batch delay. */
+    private long firstAddedNanos;
 
-    Batcher(int maxEvents, long maxBytes, long maxSpanMillis) {
+    /**
+     * @param maxRequestBytes the most a batch's request may cost in heap (see {@link Batch#requestBytes}); a batch of
+     * one event is cut whatever its request costs
+     */
+    Batcher(@Nullable Destination destination, int maxEvents, long maxBytes, long maxSpanMillis,
+            long maxRequestBytes) {
+        this.destination = destination;
+        this.maxRequestBytes = maxRequestBytes;
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
         this.maxSpanMillis = maxSpanMillis;
         this.pending = new LogEvent[Math.min(maxEvents, 1024)];
     }
 
-    static Batcher forSettings(ShipperSettings settings) {
-        return new Batcher(settings.maxBatchEvents(), settings.maxBatchBytes(),
-                ShipperSettings.MAX_BATCH_SPAN.toMillis());
+    Batcher(int maxEvents, long maxBytes, long maxSpanMillis) {
+        this(null, maxEvents, maxBytes, maxSpanMillis, Long.MAX_VALUE);
+    }
+
+    static Batcher forSettings(@Nullable Destination destination, ShipperSettings settings, long maxRequestBytes) {
+        return new Batcher(destination, settings.maxBatchEvents(), settings.maxBatchBytes(),
+                ShipperSettings.MAX_BATCH_SPAN.toMillis(), maxRequestBytes);
     }
 
     /**
      * Adds an event. When it does not fit beside the pending ones, the pending ones are returned as a batch and the
-     * event starts the next one.
+     * event starts the next one, numbered {@code sequence}.
      * @throws IllegalArgumentException if the event alone exceeds the byte limit (callers truncate first)
      */
-    @Nullable Batch add(LogEvent event) {
+    @Nullable Batch add(LogEvent event, long sequence) {
         if (event.putSize() > this.maxBytes) {
             throw new IllegalArgumentException("An event of " + event.putSize() + " bytes cannot fit a batch of "
                     + this.maxBytes + " bytes; it should have been truncated");
         }
-        Batch completed = (this.count > 0 && !fits(event)) ? take() : null;
+        Batch completed = (this.count > 0 && !fits(event)) ? take(sequence) : null;
         append(event);
         return completed;
     }
@@ -70,8 +86,25 @@ final class Batcher {
         return this.count == this.maxEvents || this.maxBytes - this.putBytes < LogEvent.PUT_OVERHEAD_BYTES + 1;
     }
 
-    /** Returns the pending events as a batch, or null when there are none. */
-    @Nullable Batch take() {
+    boolean isEmpty() {
+        return this.count == 0;
+    }
+
+    int pendingEvents() {
+        return this.count;
+    }
+
+    long pendingPutBytes() {
+        return this.putBytes;
+    }
+
+    /** When the oldest pending event was added ({@link System#nanoTime}); meaningless while empty. */
+    long firstAddedNanos() {
+        return this.firstAddedNanos;
+    }
+
+    /** Returns the pending events as a batch numbered {@code sequence}, or null when there are none. */
+    @Nullable Batch take(long sequence) {
         if (this.count == 0) {
             return null;
         }
@@ -79,7 +112,7 @@ final class Batcher {
         if (!this.inOrder) {
             Arrays.sort(events, BY_TIMESTAMP); // a stable merge sort: equal timestamps keep their order
         }
-        Batch batch = new Batch(this.nextSequence++, events, this.putBytes, this.queueBytes);
+        Batch batch = new Batch(sequence, this.destination, events, this.putBytes, this.queueBytes);
         Arrays.fill(this.pending, 0, this.count, null);
         this.count = 0;
         this.putBytes = 0;
@@ -90,12 +123,14 @@ final class Batcher {
     private boolean fits(LogEvent event) {
         long timestamp = event.timestamp();
         return this.count < this.maxEvents && this.putBytes + event.putSize() <= this.maxBytes
+                && Batch.requestBytes(this.putBytes + event.putSize(), this.count + 1) <= this.maxRequestBytes
                 && Math.max(this.maxTimestamp, timestamp) - Math.min(this.minTimestamp, timestamp) < this.maxSpanMillis;
     }
 
     private void append(LogEvent event) {
         long timestamp = event.timestamp();
         if (this.count == 0) {
+            this.firstAddedNanos = System.nanoTime();
             this.minTimestamp = timestamp;
             this.maxTimestamp = timestamp;
             this.inOrder = true;

@@ -8,12 +8,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one queue between logging threads and the worker, bounded in bytes.
+ * The one queue between logging threads and the worker. Admission is decided by the {@link Budget} alone.
  * <p>
- * Its budget covers every event from the moment it is accepted until its batch is settled (sent, rejected or
- * dropped): events still waiting here and events the worker has taken but not finished. A logging call does one CAS
- * on a packed (count, bytes) word and one lock-free enqueue; it wakes the worker only when its event is the one that
- * makes a full batch wait, never for every event.
+ * A logging call first announces its event in {@link #waiting} (count and bytes of the events not yet drained),
+ * then reserves its budget, then enqueues it. Announcing first is what lets the worker leave safely at stop: once
+ * the budget is closed no reservation succeeds, and an event that was reserved before is announced until the worker
+ * has drained it. The announcement also drives the wake-up: a call wakes the worker only when the waiting events
+ * reach what the worker said would complete a batch, never for every event.
  */
 final class EventQueue {
 
@@ -21,207 +22,119 @@ final class EventQueue {
 
     private static final long BYTES_MASK = (1L << COUNT_SHIFT) - 1;
 
-    /** The largest budget the packed word can count. */
-    static final long MAX_CAPACITY_BYTES = BYTES_MASK;
-
-    /** The most events the packed word can count (23 bits, so the word never turns negative). */
-    static final long MAX_EVENTS = (1L << 23) - 1;
-
     private final ConcurrentLinkedQueue<LogEvent> events = new ConcurrentLinkedQueue<>();
 
-    /** Packed count and queue bytes of the events waiting in {@link #events}. */
+    /** Packed count and reserved bytes of the events announced and not yet drained or evicted. */
     private final AtomicLong waiting = new AtomicLong();
 
-    /** Packed count and queue bytes of the events the worker took and has not settled yet. */
-    private final AtomicLong taken = new AtomicLong();
+    /** Packed count and put bytes of waiting events that would complete a batch; set by the worker. */
+    private volatile long wakeThreshold;
 
     private final AtomicInteger blockedProducers = new AtomicInteger();
 
     private final Object space = new Object();
 
-    private final long capacityBytes;
+    private final Budget budget;
+
+    private final Ledger ledger;
 
     private final OverflowPolicy policy;
 
     private final long blockTimeoutNanos;
 
-    private final int fullBatchEvents;
-
-    private final long fullBatchPutBytes;
-
-    private final ShippingCounters counters;
-
     private final Runnable wakeWorker;
 
-    private volatile boolean closed;
-
-    EventQueue(ShipperSettings settings, ShippingCounters counters, Runnable wakeWorker) {
-        this.capacityBytes = settings.queueCapacityBytes();
+    EventQueue(ShipperSettings settings, Budget budget, Ledger ledger, Runnable wakeWorker) {
+        this.budget = budget;
+        this.ledger = ledger;
         this.policy = settings.overflowPolicy();
         this.blockTimeoutNanos = settings.blockTimeout().toNanos();
-        this.fullBatchEvents = settings.maxBatchEvents();
-        this.fullBatchPutBytes = settings.maxBatchBytes();
-        this.counters = counters;
         this.wakeWorker = wakeWorker;
+        this.wakeThreshold = pack(settings.maxBatchEvents(), settings.maxBatchBytes());
     }
 
-    /** Queues the event or counts why it could not; never waits longer than the block timeout. */
-    boolean offer(LogEvent event) {
-        if (this.closed) {
-            this.counters.dropped(DropReason.NOT_RUNNING, 1);
-            return false;
+    /** Queues the event, or returns why it could not; never waits longer than the block timeout. */
+    @Nullable DropReason offer(LogEvent event) {
+        if (this.budget.isClosed()) {
+            return DropReason.NOT_RUNNING;
         }
-        int size = event.queueSize();
-        if (size > this.capacityBytes) {
-            this.counters.dropped(DropReason.LARGER_THAN_QUEUE, 1);
-            return false;
+        long bytes = event.reservedBytes();
+        if (bytes > this.budget.admissionBytes()) {
+            return DropReason.LARGER_THAN_QUEUE;
         }
-        if (tryReserve(size)) {
-            enqueue(event);
-            return true;
+        if (tryAdmit(event)) {
+            return null;
+        }
+        if (this.budget.isClosed()) {
+            return DropReason.NOT_RUNNING;
         }
         return switch (this.policy) {
-            case DROP_NEWEST -> drop(DropReason.QUEUE_FULL);
-            case DROP_OLDEST -> evictAndOffer(event, size);
-            case BLOCK -> waitAndOffer(event, size);
+            case DROP_NEWEST -> DropReason.QUEUE_FULL;
+            case DROP_OLDEST -> evictAndOffer(event);
+            case BLOCK -> waitAndOffer(event);
         };
     }
 
+    /** Announce, reserve, enqueue; nothing in between can block. */
+    private boolean tryAdmit(LogEvent event) {
+        long announced = pack(event.targets().length, event.reservedBytes());
+        long before = this.waiting.getAndAdd(announced);
+        if (!this.budget.tryReserve(event.targets().length, event.reservedBytes())) {
+            long after = this.waiting.addAndGet(-announced);
+            // A call that announced after this one did not wake the worker, since this announcement already made
+            // the threshold look reached: if the others still reach it, the wake-up is this call's to give.
+            if (reaches(after, this.wakeThreshold)) {
+                this.wakeWorker.run();
+            }
+            return false;
+        }
+        this.events.add(event);
+        if (crosses(before, before + announced, this.wakeThreshold)) {
+            this.wakeWorker.run();
+        }
+        return true;
+    }
+
     /**
-     * Moves up to {@code into.length} waiting events into the array, oldest first, and counts them as taken by the
-     * worker; returns how many. The move from waiting to taken is one step under the books' lock, so a statistics
-     * snapshot never counts these events twice or not at all.
+     * Moves up to {@code into.length} waiting events into the array, oldest first; returns how many. Their budget
+     * stays reserved until their batches are settled.
      */
     int drainTo(LogEvent[] into) {
         int count = 0;
-        long bytes = 0;
+        long announced = 0;
         LogEvent event;
         while (count < into.length && (event = this.events.poll()) != null) {
             into[count++] = event;
-            bytes += event.queueSize();
+            announced += pack(event.targets().length, event.reservedBytes());
         }
         if (count > 0) {
-            long packed = pack(count, bytes);
-            synchronized (this.counters.books()) {
-                this.taken.addAndGet(packed);
-                this.waiting.addAndGet(-packed);
-            }
+            this.waiting.addAndGet(-announced);
         }
         return count;
     }
 
-    /**
-     * Gives back the budget of settled events. Callers hold the books' lock, so that the events stop counting as
-     * queued in the same step as they start counting as sent, rejected or dropped; they call {@link #signalSpace}
-     * after letting it go.
-     */
-    void release(int eventCount, long queueBytes) {
-        this.taken.addAndGet(-pack(eventCount, queueBytes));
-    }
-
     /** Refuses all further events and wakes producers blocked for room. */
     void close() {
-        this.closed = true;
+        this.budget.close();
         synchronized (this.space) {
             this.space.notifyAll();
         }
     }
 
-    /** Whether the events waiting make a full batch: what a producer wakes the worker for. */
-    boolean hasFullBatch() {
-        long current = this.waiting.get();
-        return count(current) >= this.fullBatchEvents || putBytes(current) >= this.fullBatchPutBytes;
-    }
-
+    /** Events announced and not yet drained: reserved ones among them are still to come out of the queue. */
     long waitingEvents() {
         return count(this.waiting.get());
     }
 
-    /** Events accepted and not yet settled: waiting, batched, or in flight. */
-    long outstandingEvents() {
-        return count(this.waiting.get()) + count(this.taken.get());
-    }
-
-    /** Budget bytes of the events accepted and not yet settled. */
-    long outstandingBytes() {
-        return bytes(this.waiting.get()) + bytes(this.taken.get());
-    }
-
-    long capacityBytes() {
-        return this.capacityBytes;
-    }
-
-    private boolean tryReserve(int size) {
-        while (true) {
-            long current = this.waiting.get();
-            if (bytes(current) + bytes(this.taken.get()) + size > this.capacityBytes || count(current) >= MAX_EVENTS) {
-                return false;
-            }
-            long next = current + pack(1, size);
-            if (this.waiting.compareAndSet(current, next)) {
-                if (completesBatch(current, next)) {
-                    this.wakeWorker.run();
-                }
-                return true;
-            }
-        }
-    }
-
-    private void enqueue(LogEvent event) {
-        this.events.add(event);
-        this.counters.enqueued();
-    }
-
-    private boolean completesBatch(long before, long after) {
-        return (count(before) < this.fullBatchEvents && count(after) >= this.fullBatchEvents)
-                || (putBytes(before) < this.fullBatchPutBytes && putBytes(after) >= this.fullBatchPutBytes);
-    }
-
-    private boolean drop(DropReason reason) {
-        this.counters.dropped(reason, 1);
-        return false;
-    }
-
-    private boolean evictAndOffer(LogEvent event, int size) {
-        while (!tryReserve(size)) {
-            LogEvent oldest = this.events.poll();
-            if (oldest == null) {
-                // Everything in the budget is already batched or in flight: nothing older can make room.
-                return drop(DropReason.QUEUE_FULL);
-            }
-            this.waiting.addAndGet(-pack(1, oldest.queueSize()));
-            this.counters.evicted();
-        }
-        enqueue(event);
-        return true;
-    }
-
-    private boolean waitAndOffer(LogEvent event, int size) {
-        long deadline = System.nanoTime() + this.blockTimeoutNanos;
-        this.blockedProducers.incrementAndGet();
-        try {
-            synchronized (this.space) {
-                while (!tryReserve(size)) {
-                    if (this.closed) {
-                        return drop(DropReason.NOT_RUNNING);
-                    }
-                    long remaining = deadline - System.nanoTime();
-                    if (remaining <= 0) {
-                        return drop(DropReason.BLOCK_TIMEOUT);
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(this.space, remaining);
-                }
-            }
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return drop(DropReason.BLOCK_TIMEOUT);
-        }
-        finally {
-            this.blockedProducers.decrementAndGet();
-        }
-        enqueue(event);
-        return true;
+    /**
+     * The worker says how many more waiting events, or bytes of them, would complete a batch; a logging call that
+     * reaches it wakes the worker. Returns whether the waiting events reach it already, so that the worker does
+     * not park on a wake-up that came before it spoke.
+     */
+    boolean setWakeThreshold(long events, long putBytes) {
+        long threshold = pack(Math.max(1, events), Math.max(1, putBytes));
+        this.wakeThreshold = threshold;
+        return reaches(this.waiting.get(), threshold);
     }
 
     /** Lets producers blocked for room retry; called after settled events gave back their budget. */
@@ -231,6 +144,63 @@ final class EventQueue {
                 this.space.notifyAll();
             }
         }
+    }
+
+    /**
+     * Evicts the oldest waiting events one by one until the new one fits. When even evicting every waiting event
+     * could not make room, because what is batched or in flight takes the rest, it evicts nothing and refuses the
+     * new event instead: losing both would help no one.
+     */
+    private @Nullable DropReason evictAndOffer(LogEvent event) {
+        while (!tryAdmit(event)) {
+            long held = this.budget.eventBytes() - bytes(this.waiting.get());
+            if (held + event.reservedBytes() > this.budget.admissionBytes()) {
+                return DropReason.QUEUE_FULL;
+            }
+            LogEvent oldest = this.events.poll();
+            if (oldest == null) {
+                return DropReason.QUEUE_FULL;
+            }
+            this.waiting.addAndGet(-pack(oldest.targets().length, oldest.reservedBytes()));
+            this.ledger.settleEvicted(oldest);
+        }
+        return null;
+    }
+
+    private @Nullable DropReason waitAndOffer(LogEvent event) {
+        long deadline = System.nanoTime() + this.blockTimeoutNanos;
+        this.blockedProducers.incrementAndGet();
+        try {
+            synchronized (this.space) {
+                while (!tryAdmit(event)) {
+                    if (this.budget.isClosed()) {
+                        return DropReason.NOT_RUNNING;
+                    }
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        return DropReason.BLOCK_TIMEOUT;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this.space, remaining);
+                }
+                return null;
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return DropReason.BLOCK_TIMEOUT;
+        }
+        finally {
+            this.blockedProducers.decrementAndGet();
+        }
+    }
+
+    private static boolean crosses(long before, long after, long threshold) {
+        return !reaches(before, threshold) && reaches(after, threshold);
+    }
+
+    private static boolean reaches(long waiting, long threshold) {
+        long putBytes = bytes(waiting) - count(waiting) * (LogEvent.QUEUE_OVERHEAD_BYTES - LogEvent.PUT_OVERHEAD_BYTES);
+        return count(waiting) >= count(threshold) || putBytes >= bytes(threshold);
     }
 
     private static long pack(long count, long bytes) {
@@ -243,10 +213,6 @@ final class EventQueue {
 
     private static long bytes(long packed) {
         return packed & BYTES_MASK;
-    }
-
-    private static long putBytes(long packed) {
-        return bytes(packed) - count(packed) * (LogEvent.QUEUE_OVERHEAD_BYTES - LogEvent.PUT_OVERHEAD_BYTES);
     }
 
 }

@@ -1,6 +1,8 @@
 package io.github.cloudwatchlogging.shipping;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Set;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -57,15 +59,22 @@ final class FailureClassifier {
      */
     static String describeMessage(Throwable failure) {
         String message = String.valueOf(failure.getMessage());
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = rootCause(failure);
         String rootMessage = root.getMessage();
         if (root == failure || rootMessage == null || message.contains(rootMessage)) {
             return message;
         }
         return message + " (caused by " + root.getClass().getSimpleName() + ": " + rootMessage + ")";
+    }
+
+    /** The last cause of the chain; a chain that loops back ends where it would repeat. */
+    static Throwable rootCause(Throwable failure) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Throwable root = failure;
+        while (seen.add(root) && root.getCause() != null && !seen.contains(root.getCause())) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private static FailureKind classifyService(AwsServiceException failure) {

@@ -1,8 +1,9 @@
 package io.github.cloudwatchlogging.shipping;
 
 /**
- * One encoded event: its timestamp in epoch milliseconds and its message as UTF-8 bytes, never empty and never
- * longer than the per-event limit once it has passed through {@link EventMessages#prepare}.
+ * One encoded event: its timestamp in epoch milliseconds, its message as UTF-8 bytes (never empty and never longer
+ * than the per-event limit once it has passed through {@link EventMessages#prepare}) and the destinations it takes.
+ * Immutable: an event that takes several destinations is the same object in a batch of each.
  */
 public final class LogEvent {
 
@@ -15,13 +16,34 @@ public final class LogEvent {
      */
     public static final int QUEUE_OVERHEAD_BYTES = 64;
 
+    private static final Destination[] NONE = new Destination[0];
+
     private final long timestamp;
 
     private final byte[] message;
 
+    private final Destination[] targets;
+
+    private final int queueSize;
+
     public LogEvent(long timestamp, byte[] message) {
+        this(timestamp, message, NONE, message.length + QUEUE_OVERHEAD_BYTES);
+    }
+
+    LogEvent(long timestamp, byte[] message, Destination[] targets) {
+        this(timestamp, message, targets, message.length + QUEUE_OVERHEAD_BYTES);
+    }
+
+    private LogEvent(long timestamp, byte[] message, Destination[] targets, int queueSize) {
         this.timestamp = timestamp;
         this.message = message;
+        this.targets = targets;
+        this.queueSize = queueSize;
+    }
+
+    /** The same event with another message, still counted in the budget at what it reserved. */
+    LogEvent withMessage(byte[] replacement) {
+        return new LogEvent(this.timestamp, replacement, this.targets, this.queueSize);
     }
 
     public long timestamp() {
@@ -33,14 +55,24 @@ public final class LogEvent {
         return this.message;
     }
 
+    /** The destinations it takes. Shared, not copied. */
+    Destination[] targets() {
+        return this.targets;
+    }
+
     /** Bytes this event adds to a PutLogEvents batch. */
     public int putSize() {
         return this.message.length + PUT_OVERHEAD_BYTES;
     }
 
-    /** Bytes this event takes from the queue budget. */
+    /** Bytes this event takes from the queue budget for each destination it takes. */
     public int queueSize() {
-        return this.message.length + QUEUE_OVERHEAD_BYTES;
+        return this.queueSize;
+    }
+
+    /** Bytes it takes from the budget in all: once for each destination, since each settles on its own. */
+    long reservedBytes() {
+        return (long) this.queueSize * this.targets.length;
     }
 
 }

@@ -39,7 +39,7 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
 
     @Override
     public PutResult send(Batch batch) {
-        PutLogEventsRequest request = request(batch);
+        PutLogEventsRequest request = batch.request(PutLogEventsRequest.class, this::request);
         PutLogEventsResponse response;
         try {
             response = this.client.putLogEvents(request);
@@ -48,7 +48,7 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
             if (!this.settings.createLogStream()) {
                 throw ex;
             }
-            createDestination();
+            createDestination(request.logGroupName(), request.logStreamName());
             response = this.client.putLogEvents(request);
         }
         RejectedLogEventsInfo rejected = response.rejectedLogEventsInfo();
@@ -66,6 +66,7 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
         }
     }
 
+    /** Built once per batch: a retry sends the same request (see {@link Batch#request}). */
     private PutLogEventsRequest request(Batch batch) {
         List<InputLogEvent> events = new ArrayList<>(batch.size());
         for (LogEvent event : batch.events()) {
@@ -74,9 +75,10 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
                 .message(new String(event.message(), StandardCharsets.UTF_8))
                 .build());
         }
+        Destination destination = batch.destination();
         return PutLogEventsRequest.builder()
-            .logGroupName(this.settings.logGroup())
-            .logStreamName(this.settings.logStream())
+            .logGroupName((destination != null) ? destination.logGroup() : this.settings.logGroup())
+            .logStreamName((destination != null) ? destination.logStream() : this.settings.logStream())
             .logEvents(events)
             .overrideConfiguration((override) -> override.apiCallTimeout(this.settings.requestTimeout())
                 .apiCallAttemptTimeout(this.settings.requestTimeout()))
@@ -84,25 +86,25 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
     }
 
     /** Creates the stream, and the group first when the stream cannot be created without it. */
-    private void createDestination() {
+    private void createDestination(String group, String stream) {
         synchronized (this.creation) {
             try {
-                createStream();
+                createStream(group, stream);
             }
             catch (ResourceNotFoundException ex) {
                 if (!this.settings.createLogGroup()) {
                     throw ex;
                 }
-                createGroup();
-                createStream();
+                createGroup(group);
+                createStream(group, stream);
             }
         }
     }
 
-    private void createStream() {
+    private void createStream(String group, String stream) {
         try {
-            this.client.createLogStream((request) -> request.logGroupName(this.settings.logGroup())
-                .logStreamName(this.settings.logStream())
+            this.client.createLogStream((request) -> request.logGroupName(group)
+                .logStreamName(stream)
                 .overrideConfiguration((override) -> override.apiCallTimeout(this.settings.requestTimeout())));
         }
         catch (ResourceAlreadyExistsException ex) {
@@ -110,10 +112,10 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
         }
     }
 
-    private void createGroup() {
+    private void createGroup(String group) {
         try {
             this.client.createLogGroup((request) -> {
-                request.logGroupName(this.settings.logGroup())
+                request.logGroupName(group)
                     .overrideConfiguration((override) -> override.apiCallTimeout(this.settings.requestTimeout()));
                 if (!this.settings.tags().isEmpty()) {
                     request.tags(this.settings.tags());
@@ -125,7 +127,7 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
         }
         Integer retention = this.settings.retentionDays();
         if (retention != null) {
-            this.client.putRetentionPolicy((request) -> request.logGroupName(this.settings.logGroup())
+            this.client.putRetentionPolicy((request) -> request.logGroupName(group)
                 .retentionInDays(retention)
                 .overrideConfiguration((override) -> override.apiCallTimeout(this.settings.requestTimeout())));
         }

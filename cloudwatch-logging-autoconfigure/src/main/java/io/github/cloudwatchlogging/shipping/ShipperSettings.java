@@ -417,9 +417,9 @@ public final class ShipperSettings {
                         + "), not " + this.maxEventBytes));
             }
             long smallestUsefulQueue = (long) this.maxEventBytes + LogEvent.QUEUE_OVERHEAD_BYTES;
-            if (this.queueCapacityBytes < smallestUsefulQueue || this.queueCapacityBytes > EventQueue.MAX_CAPACITY_BYTES) {
+            if (this.queueCapacityBytes < smallestUsefulQueue || this.queueCapacityBytes > Budget.MAX_CAPACITY_BYTES) {
                 problems.add(problem("queueCapacityBytes", "the queue capacity must be between " + smallestUsefulQueue
-                        + " bytes (one event of the largest size) and " + EventQueue.MAX_CAPACITY_BYTES + ", not "
+                        + " bytes (one event of the largest size) and " + Budget.MAX_CAPACITY_BYTES + ", not "
                         + this.queueCapacityBytes));
             }
             if (this.maxInFlight < 1 || this.maxInFlight > 64) {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -17,6 +18,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import io.github.cloudwatchlogging.logback.CloudWatchLogsAppender;
+import io.github.cloudwatchlogging.logback.ShipperAppender;
 import io.github.cloudwatchlogging.shipping.DropReason;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
 import io.github.cloudwatchlogging.testsupport.MotoServer;
@@ -72,7 +74,8 @@ class CloudWatchLoggingApplicationTests {
         for (Logger logger : context.getLoggerList()) {
             Iterator<Appender<ILoggingEvent>> appenders = logger.iteratorForAppenders();
             while (appenders.hasNext()) {
-                if (appenders.next() instanceof CloudWatchLogsAppender) {
+                Appender<ILoggingEvent> appender = appenders.next();
+                if (appender instanceof ShipperAppender || appender instanceof CloudWatchLogsAppender) {
                     count++;
                 }
             }
@@ -235,6 +238,26 @@ class CloudWatchLoggingApplicationTests {
         assertThat(shippedLoggers).hasSizeGreaterThan(200)
             .noneMatch((name) -> name.startsWith("software.amazon.awssdk") || name.startsWith("org.apache.http")
                     || name.startsWith("org.apache.hc") || name.startsWith("io.github.cloudwatchlogging"));
+    }
+
+    @Test
+    void twoContextsInOneJvmShareTheShipperUntilTheLastOneCloses() {
+        // Spring's test context cache, parent and child contexts, a bootstrap context: several contexts, one JVM.
+        ConfigurableApplicationContext first = application(TestApplication.class, WebApplicationType.NONE)
+            .run(properties("/it/two-contexts"));
+        ConfigurableApplicationContext second = application(TestApplication.class, WebApplicationType.NONE)
+            .run(properties("/it/two-contexts"));
+        first.close();
+        // Before: the first context to close stopped shipping for all; this was counted NOT_RUNNING.
+        LoggerFactory.getLogger("com.example.Second").info("logged after the first context closed");
+        CloudWatchLogShipping shipping = second.getBean(CloudWatchLogShipping.class);
+        assertThat(shipping.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        assertThat(shipping.statistics().dropped()).containsEntry(DropReason.NOT_RUNNING, 0L);
+        assertThat(CloudWatchLoggingInstallation.current()).isNotNull();
+        second.close();
+        assertThat(CloudWatchLoggingInstallation.current()).isNull();
+        assertThat(readAll("/it/two-contexts")).filteredOn((m) -> m.contains("logged after the first context closed"))
+            .hasSize(1);
     }
 
     @Test

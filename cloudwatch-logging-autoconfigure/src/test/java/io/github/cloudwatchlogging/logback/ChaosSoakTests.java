@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.core.util.FileSize;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
@@ -87,10 +86,10 @@ class ChaosSoakTests {
             appender.setLogStream(STREAM);
             appender.setRegion("us-east-1");
             appender.setEndpoint(proxy.baseUrl());
-            appender.setBatchDelay(ch.qos.logback.core.util.Duration.buildByMilliseconds(500));
-            appender.setRequestTimeout(ch.qos.logback.core.util.Duration.buildByMilliseconds(REQUEST_TIMEOUT.toMillis()));
-            appender.setShutdownTimeout(ch.qos.logback.core.util.Duration.buildBySeconds(120));
-            appender.setQueueCapacity(new FileSize(QUEUE_CAPACITY));
+            appender.setBatchDelay("500ms");
+            appender.setRequestTimeout(REQUEST_TIMEOUT.toMillis() + "ms");
+            appender.setShutdownTimeout("120s");
+            appender.setQueueCapacity(QUEUE_CAPACITY + "B");
             appender.setLayout(LogbackContexts.messageOnlyLayout());
             heap.baseline();
             context = LogbackContexts.withAppender(appender);

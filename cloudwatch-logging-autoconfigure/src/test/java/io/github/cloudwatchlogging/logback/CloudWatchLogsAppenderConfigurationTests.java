@@ -1,13 +1,19 @@
 package io.github.cloudwatchlogging.logback;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.status.Status;
+import io.github.cloudwatchlogging.shipping.Batch;
 import io.github.cloudwatchlogging.shipping.FeedbackLoggers;
+import io.github.cloudwatchlogging.shipping.LogEvent;
 import io.github.cloudwatchlogging.shipping.OverflowPolicy;
+import io.github.cloudwatchlogging.shipping.PutResult;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
 import io.github.cloudwatchlogging.testsupport.LogbackContexts;
 import io.github.cloudwatchlogging.testsupport.MotoServer;
@@ -48,6 +54,66 @@ class CloudWatchLogsAppenderConfigurationTests {
             assertThat(events).extracting(OutputLogEvent::message)
                 .containsExactly("INFO  com.example.Orders - order \u00e9 42 placed" + System.lineSeparator());
         }
+    }
+
+    @Test
+    void readsDurationsAndSizesAsSpringBootDoes() throws Exception {
+        // Logback's own Duration reads "30s" as 30 milliseconds (its unit group matches nothing, the s is a plural).
+        CloudWatchLogsAppender appender = configure("/logback-cloudwatch-durations.xml");
+        assertThat(appender.isStarted()).isTrue();
+        ShipperSettings settings = appender.settings();
+        assertThat(settings.shutdownTimeout()).hasSeconds(30);
+        assertThat(settings.batchDelay()).hasMillis(250);
+        assertThat(settings.blockTimeout()).hasMinutes(1);
+        assertThat(settings.requestTimeout()).hasSeconds(3);
+        assertThat(settings.queueCapacityBytes()).isEqualTo(8L * 1024 * 1024);
+        assertThat(settings.maxEventBytes()).isEqualTo(1000);
+        ((LoggerContext) appender.getContext()).stop();
+    }
+
+    @Test
+    void aDurationItCannotReadKeepsTheAppenderStoppedAndNamesTheSetting() throws Exception {
+        CloudWatchLogsAppender appender = configure("/logback-cloudwatch-bad-duration.xml");
+        assertThat(appender.isStarted()).isFalse();
+        assertThat(appender.getContext().getStatusManager().getCopyOfStatusList())
+            .filteredOn((status) -> status.getLevel() == Status.ERROR)
+            .anySatisfy((status) -> assertThat(status.getMessage()).contains("shutdownTimeout")
+                .contains("30 parsecs"));
+        ((LoggerContext) appender.getContext()).stop();
+    }
+
+    @Test
+    void anEncoderCharsetOtherThanUtf8StillShipsUtf8() {
+        // CloudWatch Logs takes UTF-8 only: ISO-8859-1 bytes read as UTF-8 become U+FFFD (3 bytes for 1) on the wire.
+        List<Batch> sent = new CopyOnWriteArrayList<>();
+        CloudWatchLogsAppender appender = new CloudWatchLogsAppender();
+        appender.setName("CLOUDWATCH");
+        appender.setLogGroup("/test/charset");
+        appender.setLogStream("latin-1");
+        appender.setSender((batch) -> {
+            sent.add(batch);
+            return PutResult.ALL_ACCEPTED;
+        });
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setPattern("%msg");
+        encoder.setCharset(StandardCharsets.ISO_8859_1);
+        LoggerContext context = LogbackContexts.withAppender(appender, encoder);
+        context.getLogger("com.example.Orders").info("caf\u00e9");
+        appender.getShipper().flush(java.time.Duration.ofSeconds(5));
+        assertThat(sent).singleElement().satisfies((batch) -> {
+            byte[] message = batch.events().get(0).message();
+            assertThat(new String(message, StandardCharsets.UTF_8)).isEqualTo("caf\u00e9");
+            assertThat(batch.putBytes()).isEqualTo(5 + LogEvent.PUT_OVERHEAD_BYTES);
+        });
+        context.stop();
+    }
+
+    private static CloudWatchLogsAppender configure(String resource) throws Exception {
+        LoggerContext context = new LoggerContext();
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(CloudWatchLogsAppenderConfigurationTests.class.getResource(resource));
+        return (CloudWatchLogsAppender) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("CLOUDWATCH");
     }
 
     @Test

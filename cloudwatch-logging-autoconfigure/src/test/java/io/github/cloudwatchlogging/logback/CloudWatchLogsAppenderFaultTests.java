@@ -76,9 +76,9 @@ class CloudWatchLogsAppenderFaultTests {
         appender.setRegion("us-east-1");
         appender.setEndpoint(this.server.baseUrl());
         appender.setMaxBatchEvents(100);
-        appender.setBatchDelay(ch.qos.logback.core.util.Duration.buildByMilliseconds(100));
-        appender.setRequestTimeout(ch.qos.logback.core.util.Duration.buildByMilliseconds(requestTimeout.toMillis()));
-        appender.setShutdownTimeout(ch.qos.logback.core.util.Duration.buildBySeconds(60));
+        appender.setBatchDelay("100ms");
+        appender.setRequestTimeout(requestTimeout.toMillis() + "ms");
+        appender.setShutdownTimeout("60s");
         appender.setLayout(LogbackContexts.messageOnlyLayout());
         this.context = LogbackContexts.withAppender(appender);
         return appender;

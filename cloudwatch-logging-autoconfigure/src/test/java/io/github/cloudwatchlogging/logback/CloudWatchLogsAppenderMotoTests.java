@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.core.util.FileSize;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
 import io.github.cloudwatchlogging.testsupport.LogbackContexts;
 import io.github.cloudwatchlogging.testsupport.MotoServer;
@@ -62,7 +61,7 @@ class CloudWatchLogsAppenderMotoTests {
         appender.setRegion("us-east-1");
         appender.setEndpoint(this.moto.endpoint().toString());
         appender.setMaxBatchEvents(500);
-        appender.setBatchDelay(ch.qos.logback.core.util.Duration.buildByMilliseconds(200));
+        appender.setBatchDelay("200ms");
         appender.setLayout(LogbackContexts.messageOnlyLayout());
         return appender;
     }
@@ -203,7 +202,7 @@ class CloudWatchLogsAppenderMotoTests {
     @Test
     void truncatesAnEventOverTheLimitVisibly() {
         CloudWatchLogsAppender appender = appender("large");
-        appender.setMaxEventSize(new FileSize(10_000));
+        appender.setMaxEventSize("10000B");
         start(appender);
         this.context.getLogger("x").info("\u20ac".repeat(20_000));
         this.context.stop();

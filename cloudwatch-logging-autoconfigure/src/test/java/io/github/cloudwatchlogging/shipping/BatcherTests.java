@@ -22,15 +22,15 @@ class BatcherTests {
     private static List<Batch> run(Batcher batcher, List<LogEvent> events) {
         List<Batch> batches = new ArrayList<>();
         for (LogEvent event : events) {
-            Batch completed = batcher.add(event);
+            Batch completed = batcher.add(event, 0);
             if (completed != null) {
                 batches.add(completed);
             }
             if (batcher.isFull()) {
-                batches.add(batcher.take());
+                batches.add(batcher.take(0));
             }
         }
-        Batch last = batcher.take();
+        Batch last = batcher.take(0);
         if (last != null) {
             batches.add(last);
         }
@@ -80,7 +80,7 @@ class BatcherTests {
     void eventLargerThanABatchIsRefused() {
         Batcher batcher = new Batcher(ShipperSettings.MAX_BATCH_EVENTS, ShipperSettings.MAX_BATCH_BYTES, DAY);
         assertThatIllegalArgumentException()
-            .isThrownBy(() -> batcher.add(event(1, ShipperSettings.MAX_BATCH_BYTES - LogEvent.PUT_OVERHEAD_BYTES + 1)))
+            .isThrownBy(() -> batcher.add(event(1, ShipperSettings.MAX_BATCH_BYTES - LogEvent.PUT_OVERHEAD_BYTES + 1), 0))
             .withMessageContaining("truncated");
     }
 

@@ -11,9 +11,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class EventQueueTests {
 
-    private final ShippingCounters counters = new ShippingCounters();
+    private final Destination destination = new Destination(Destination.MAIN, "group", "stream", 0);
 
     private final AtomicInteger wakeUps = new AtomicInteger();
+
+    private final Budget budget = new Budget(1_000);
+
+    private final Ledger ledger = new Ledger(this.budget);
 
     /** 10 events of 36 message bytes: each takes 100 budget bytes. */
     private EventQueue queue(OverflowPolicy policy, int maxBatchEvents) {
@@ -24,23 +28,26 @@ class EventQueueTests {
             .overflowPolicy(policy)
             .blockTimeout(Duration.ofMillis(200))
             .build();
-        return new EventQueue(settings, this.counters, this.wakeUps::incrementAndGet);
+        return new EventQueue(settings, this.budget, this.ledger, this.wakeUps::incrementAndGet);
     }
 
-    private static LogEvent event(int id) {
-        return new LogEvent(id, String.format("%036d", id).getBytes());
+    private LogEvent event(int id) {
+        return new LogEvent(id, String.format("%036d", id).getBytes(), new Destination[] { this.destination });
+    }
+
+    private long evicted() {
+        return this.ledger.read(() -> this.destination.books().dropped(DropReason.EVICTED));
     }
 
     @Test
     void acceptsUpToTheByteBudgetCountingOverhead() {
         EventQueue queue = queue(OverflowPolicy.DROP_NEWEST, 10_000);
         for (int i = 0; i < 10; i++) {
-            assertThat(queue.offer(event(i))).isTrue();
+            assertThat(queue.offer(event(i))).isNull();
         }
-        assertThat(queue.outstandingBytes()).isEqualTo(1_000);
-        assertThat(queue.offer(event(10))).isFalse();
-        assertThat(this.counters.droppedCount(DropReason.QUEUE_FULL)).isEqualTo(1);
-        assertThat(this.counters.enqueuedCount()).isEqualTo(10);
+        assertThat(this.budget.bytes()).isEqualTo(1_000);
+        assertThat(queue.offer(event(10))).isEqualTo(DropReason.QUEUE_FULL);
+        assertThat(this.budget.events()).isEqualTo(10);
     }
 
     @Test
@@ -50,19 +57,19 @@ class EventQueueTests {
             queue.offer(event(i));
         }
         assertThat(takeOne(queue)).isNotNull();
-        assertThat(queue.offer(event(10))).isFalse();
-        queue.release(1, 100);
-        assertThat(queue.offer(event(11))).isTrue();
-        assertThat(queue.outstandingEvents()).isEqualTo(10);
+        assertThat(queue.offer(event(10))).isEqualTo(DropReason.QUEUE_FULL);
+        this.budget.release(1, 100);
+        assertThat(queue.offer(event(11))).isNull();
+        assertThat(this.budget.events()).isEqualTo(10);
     }
 
     @Test
     void dropOldestEvictsTheHeadAndCountsIt() {
         EventQueue queue = queue(OverflowPolicy.DROP_OLDEST, 10_000);
         for (int i = 0; i < 12; i++) {
-            assertThat(queue.offer(event(i))).isTrue();
+            assertThat(queue.offer(event(i))).isNull();
         }
-        assertThat(this.counters.droppedCount(DropReason.EVICTED)).isEqualTo(2);
+        assertThat(evicted()).isEqualTo(2);
         assertThat(takeOne(queue).timestamp()).isEqualTo(2);
     }
 
@@ -73,8 +80,24 @@ class EventQueueTests {
             queue.offer(event(i));
             takeOne(queue);
         }
-        assertThat(queue.offer(event(10))).isFalse();
-        assertThat(this.counters.droppedCount(DropReason.QUEUE_FULL)).isEqualTo(1);
+        assertThat(queue.offer(event(10))).isEqualTo(DropReason.QUEUE_FULL);
+    }
+
+    @Test
+    void dropOldestNeverEvictsWhenWhatIsInFlightLeavesNoRoomForTheNewEvent() {
+        // Finding 4: 7 of 10 events in flight, 3 waiting; an event of 400 budget bytes cannot fit even if all 3
+        // waiting ones go, so none of them may be evicted for it.
+        EventQueue queue = queue(OverflowPolicy.DROP_OLDEST, 10_000);
+        for (int i = 0; i < 10; i++) {
+            queue.offer(event(i));
+            if (i < 7) {
+                takeOne(queue);
+            }
+        }
+        LogEvent large = new LogEvent(10, new byte[336], new Destination[] { this.destination });
+        assertThat(queue.offer(large)).isEqualTo(DropReason.QUEUE_FULL);
+        assertThat(evicted()).isZero();
+        assertThat(queue.waitingEvents()).isEqualTo(3);
     }
 
     @Test
@@ -84,11 +107,11 @@ class EventQueueTests {
             queue.offer(event(i));
             takeOne(queue);
         }
-        CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(() -> queue.offer(event(10)));
+        CompletableFuture<DropReason> blocked = CompletableFuture.supplyAsync(() -> queue.offer(event(10)));
         assertThat(blocked).isNotDone();
-        queue.release(1, 100);
+        this.budget.release(1, 100);
         queue.signalSpace();
-        assertThat(blocked.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(blocked.get(5, TimeUnit.SECONDS)).isNull();
     }
 
     @Test
@@ -97,13 +120,13 @@ class EventQueueTests {
         for (int i = 0; i < 10; i++) {
             queue.offer(event(i));
         }
-        assertThat(queue.offer(event(10))).isFalse();
-        assertThat(this.counters.droppedCount(DropReason.BLOCK_TIMEOUT)).isEqualTo(1);
+        assertThat(queue.offer(event(10))).isEqualTo(DropReason.BLOCK_TIMEOUT);
     }
 
     @Test
     void wakesTheWorkerOnlyWhenABatchBecomesFull() {
         EventQueue queue = queue(OverflowPolicy.DROP_NEWEST, 3);
+        queue.setWakeThreshold(3, ShipperSettings.MAX_BATCH_BYTES);
         queue.offer(event(1));
         queue.offer(event(2));
         assertThat(this.wakeUps).hasValue(0);
@@ -117,12 +140,11 @@ class EventQueueTests {
     void closedQueueRefusesAndCounts() {
         EventQueue queue = queue(OverflowPolicy.DROP_NEWEST, 10);
         queue.close();
-        assertThat(queue.offer(event(1))).isFalse();
-        assertThat(this.counters.droppedCount(DropReason.NOT_RUNNING)).isEqualTo(1);
+        assertThat(queue.offer(event(1))).isEqualTo(DropReason.NOT_RUNNING);
     }
 
     /** What the worker does, one event at a time. */
-    private static LogEvent takeOne(EventQueue queue) {
+    private LogEvent takeOne(EventQueue queue) {
         LogEvent[] one = new LogEvent[1];
         return (queue.drainTo(one) == 1) ? one[0] : null;
     }

@@ -1,0 +1,165 @@
+package io.github.cloudwatchlogging.shipping;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The running totals of one destination. Logging threads touch only striped adders ({@link #accepted},
+ * {@link #refused}, {@link #truncated}). An accepted event leaves the books only through one of the settle methods,
+ * which the {@link Ledger} alone calls, under its lock, in the same step as it gives the event's budget back: so
+ * a snapshot, taken under that lock too, always balances.
+ */
+final class DestinationBooks {
+
+    private final LongAdder accepted = new LongAdder();
+
+    private final LongAdder truncated = new LongAdder();
+
+    private final LongAdder[] refused = adders(DropReason.values().length);
+
+    // Written and read under the ledger's lock only.
+    private long sent;
+
+    private long settled;
+
+    private long batches;
+
+    private final long[] rejected = new long[RejectReason.values().length];
+
+    private final long[] dropped = new long[DropReason.values().length];
+
+    private final LongAdder retries = new LongAdder();
+
+    private final LongAdder failedRequests = new LongAdder();
+
+    private final AtomicLong consecutiveFailures = new AtomicLong();
+
+    private final AtomicInteger inFlightRequests = new AtomicInteger();
+
+    private volatile @Nullable Failure lastFailure;
+
+    private volatile @Nullable Instant lastSuccess;
+
+    private volatile @Nullable Instant failingSince;
+
+    /**
+     * A logging call is queuing an event: counted before the queue takes it, so that the worker can never settle
+     * an event the books do not know yet.
+     */
+    void accepted() {
+        this.accepted.increment();
+    }
+
+    /** The queue refused the event {@link #accepted} counted: it never entered the queue. */
+    void refused(DropReason reason) {
+        this.refused[reason.ordinal()].increment();
+        this.accepted.decrement();
+    }
+
+    void truncated() {
+        this.truncated.increment();
+    }
+
+    void settleSent(int sentCount, Map<RejectReason, Integer> rejectedCounts, Instant when) {
+        this.sent += sentCount;
+        this.settled += sentCount;
+        rejectedCounts.forEach(this::settleRejected);
+        this.batches++;
+        this.consecutiveFailures.set(0);
+        this.failingSince = null;
+        this.lastSuccess = when;
+    }
+
+    void settleRejected(RejectReason reason, int count) {
+        this.rejected[reason.ordinal()] += count;
+        this.settled += count;
+    }
+
+    void settleDropped(DropReason reason, int count) {
+        this.dropped[reason.ordinal()] += count;
+        this.settled += count;
+    }
+
+    void requestStarted() {
+        this.inFlightRequests.incrementAndGet();
+    }
+
+    void requestEnded() {
+        this.inFlightRequests.decrementAndGet();
+    }
+
+    void failed(Failure failure) {
+        this.failedRequests.increment();
+        if (this.consecutiveFailures.getAndIncrement() == 0 || this.failingSince == null) {
+            this.failingSince = failure.time();
+        }
+        this.lastFailure = failure;
+    }
+
+    void retried() {
+        this.retries.increment();
+    }
+
+    int inFlightRequests() {
+        return this.inFlightRequests.get();
+    }
+
+    @Nullable Failure lastFailure() {
+        return this.lastFailure;
+    }
+
+    /** Under the ledger's lock: events accepted and not settled yet. */
+    long unsettled() {
+        return this.accepted.sum() - this.settled;
+    }
+
+    /** Under the ledger's lock. */
+    long dropped(DropReason reason) {
+        return this.dropped[reason.ordinal()] + this.refused[reason.ordinal()].sum();
+    }
+
+    /**
+     * Under the ledger's lock.
+     * @param queuedEvents the events counted as queued for this destination
+     */
+    ShipperStatistics snapshot(ShipperState state, Destination destination, long queuedEvents, Budget budget) {
+        Map<DropReason, Long> droppedByReason = new EnumMap<>(DropReason.class);
+        long accepted = this.accepted.sum();
+        long logged = accepted;
+        for (DropReason reason : DropReason.values()) {
+            long refusedCount = this.refused[reason.ordinal()].sum();
+            droppedByReason.put(reason, this.dropped[reason.ordinal()] + refusedCount);
+            logged += refusedCount;
+        }
+        Map<RejectReason, Long> rejectedByReason = new EnumMap<>(RejectReason.class);
+        for (RejectReason reason : RejectReason.values()) {
+            rejectedByReason.put(reason, this.rejected[reason.ordinal()]);
+        }
+        Failure failure = this.lastFailure;
+        return new ShipperStatistics(state, destination.logGroup(), destination.logStream(), queuedEvents,
+                budget.bytes(), budget.capacityBytes(), logged, accepted, this.sent, droppedByReason,
+                rejectedByReason, this.truncated.sum(), this.batches, this.retries.sum(), this.failedRequests.sum(),
+                this.consecutiveFailures.get(), (failure != null) ? failure.time() : null,
+                (failure != null) ? failure.type() : null, (failure != null) ? failure.message() : null,
+                this.lastSuccess, this.inFlightRequests.get(), this.failingSince);
+    }
+
+    private static LongAdder[] adders(int count) {
+        LongAdder[] adders = new LongAdder[count];
+        for (int i = 0; i < count; i++) {
+            adders[i] = new LongAdder();
+        }
+        return adders;
+    }
+
+    /** One failed request: when, what kind, and what the SDK said. */
+    record Failure(Instant time, String type, String message) {
+    }
+
+}
