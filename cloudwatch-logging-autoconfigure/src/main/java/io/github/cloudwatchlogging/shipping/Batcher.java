@@ -83,19 +83,23 @@ final class Batcher {
 
     /** True when no further event could join the pending ones. */
     boolean isFull() {
-        return this.count == this.maxEvents || this.maxBytes - this.putBytes < LogEvent.PUT_OVERHEAD_BYTES + 1;
+        return this.count == this.maxEvents || roomForPutBytes() < LogEvent.PUT_OVERHEAD_BYTES + 1;
+    }
+
+    /** How many more events would fill the pending ones. */
+    int roomForEvents() {
+        return this.maxEvents - this.count;
+    }
+
+    /** How many more put bytes would fill the pending ones: by the call's byte limit or by the request's. */
+    long roomForPutBytes() {
+        long byRequest = (this.maxRequestBytes == Long.MAX_VALUE) ? Long.MAX_VALUE
+                : (this.maxRequestBytes - Batch.requestBytes(this.putBytes, this.count + 1)) / 3;
+        return Math.min(this.maxBytes - this.putBytes, byRequest);
     }
 
     boolean isEmpty() {
         return this.count == 0;
-    }
-
-    int pendingEvents() {
-        return this.count;
-    }
-
-    long pendingPutBytes() {
-        return this.putBytes;
     }
 
     /** When the oldest pending event was added ({@link System#nanoTime}); meaningless while empty. */

@@ -89,6 +89,11 @@ final class Budget {
         this.requests.addAndGet(-bytes);
     }
 
+    /** Takes more bytes for events already reserved, whatever is left: a message that grew when made valid. */
+    void grow(long bytes) {
+        this.word.addAndGet(bytes);
+    }
+
     void release(int count, long bytes) {
         this.word.addAndGet(-pack(count, bytes));
     }

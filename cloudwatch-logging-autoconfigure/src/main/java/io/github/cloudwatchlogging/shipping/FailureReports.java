@@ -1,6 +1,8 @@
 package io.github.cloudwatchlogging.shipping;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Counts a failed call in its destination's books and says so, rate-limited, through the diagnostics. */
 final class FailureReports implements Senders.FailureReporter {
@@ -33,6 +35,30 @@ final class FailureReports implements Senders.FailureReporter {
         else {
             this.diagnostics.warn(key, text + "; retrying", null);
         }
+    }
+
+    /**
+     * Says how many events a stop counted undelivered, and the last error of any destination: on stderr too when
+     * the diagnostics do not reach it, so that a loss is never silent.
+     */
+    static void undelivered(ShipperDiagnostics target, List<Destination> destinations, long undelivered,
+            String reason) {
+        List<String> where = new ArrayList<>();
+        DestinationBooks.Failure failure = null;
+        for (Destination destination : destinations) {
+            where.add(destination.logGroup() + "/" + destination.logStream());
+            DestinationBooks.Failure last = destination.books().lastFailure();
+            if (last != null && (failure == null || last.time().isAfter(failure.time()))) {
+                failure = last;
+            }
+        }
+        String message = "cloudwatch-logging: " + undelivered + " log events could not be delivered to "
+                + String.join(", ", where) + " because " + reason
+                + ((failure != null) ? "; last error: " + failure.type() + ": " + failure.message() : "");
+        if (!target.writesToStderr()) {
+            System.err.println(message);
+        }
+        target.error(message, null);
     }
 
     @Override

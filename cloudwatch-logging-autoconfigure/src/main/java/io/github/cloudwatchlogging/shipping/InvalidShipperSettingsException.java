@@ -18,7 +18,7 @@ public class InvalidShipperSettingsException extends IllegalArgumentException {
         return this.settingProblems.stream().map(Problem::message).toList();
     }
 
-    /** What is wrong, each with the name of the {@link ShipperSettings.Builder} setting it is about. */
+    /** What is wrong, each with the name of the {@link ShipperSettingsBuilder} setting it is about. */
     public List<Problem> settingProblems() {
         return this.settingProblems;
     }

@@ -41,9 +41,13 @@ public final class LogEvent {
         this.queueSize = queueSize;
     }
 
-    /** The same event with another message, still counted in the budget at what it reserved. */
+    /**
+     * The same event with another message, counted in the budget at what it reserved or at what the replacement
+     * takes, the larger; the caller charges the budget for the difference.
+     */
     LogEvent withMessage(byte[] replacement) {
-        return new LogEvent(this.timestamp, replacement, this.targets, this.queueSize);
+        return new LogEvent(this.timestamp, replacement, this.targets,
+                Math.max(this.queueSize, replacement.length + QUEUE_OVERHEAD_BYTES));
     }
 
     public long timestamp() {

@@ -1,7 +1,6 @@
 package io.github.cloudwatchlogging.shipping;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -27,7 +26,11 @@ public final class LogShipper {
 
     private static final Duration DIAGNOSTICS_INTERVAL = Duration.ofSeconds(30);
 
-    private static final long WORKER_JOIN_MILLIS = 2_000;
+    /**
+     * How long a stop that gave up waits for the worker to count what it holds; with the worker's own wait for
+     * calls under way ({@link Worker#ANNOUNCED_WAIT_NANOS}) inside it, what a stop may take beyond its timeout.
+     */
+    private static final long WORKER_JOIN_MILLIS = 300;
 
     private final ShipperSettings settings;
 
@@ -206,7 +209,9 @@ public final class LogShipper {
             CompletableFuture<Void> done = new CompletableFuture<>();
             this.flushRequests.add(done);
             wakeWorker();
-            completed = await(done, System.nanoTime() + timeout.toNanos());
+            // A stop that began meanwhile may have let the worker go before it saw the request: what the stop
+            // delivers in full covers everything this flush asks for too.
+            completed = await(CompletableFuture.anyOf(done, this.drained), System.nanoTime() + timeout.toNanos());
         }
         return new FlushReport(completed, total(ShipperStatistics::sent) - sentBefore,
                 total(ShipperStatistics::rejectedTotal) - rejectedBefore, this.budget.events());
@@ -244,7 +249,9 @@ public final class LogShipper {
             this.state = ShipperState.STOPPED;
             this.stopReport = new StopReport(undelivered, statistics());
             if (undelivered > 0) {
-                reportUndelivered(undelivered, pool != null);
+                String reason = (pool == null) ? "it was never started"
+                        : "the shutdown timeout of " + this.settings.shutdownTimeout() + " ran out";
+                FailureReports.undelivered(this.diagnostics.target(), this.destinations, undelivered, reason);
             }
             return this.stopReport;
         }
@@ -271,7 +278,7 @@ public final class LogShipper {
     /** Never started: what was buffered is undelivered, including events of calls that reserved before the stop. */
     private void dropWaiting() {
         LogEvent[] chunk = new LogEvent[256];
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        long giveUp = System.nanoTime() + Worker.ANNOUNCED_WAIT_NANOS;
         while (this.queue.waitingEvents() > 0 && System.nanoTime() - giveUp < 0) {
             int count = this.queue.drainTo(chunk);
             for (int i = 0; i < count; i++) {
@@ -281,28 +288,6 @@ public final class LogShipper {
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
             }
         }
-    }
-
-    private void reportUndelivered(long undelivered, boolean started) {
-        String reason = !started ? "it was never started"
-                : "the shutdown timeout of " + this.settings.shutdownTimeout() + " ran out";
-        List<String> where = new ArrayList<>();
-        DestinationBooks.Failure failure = null;
-        for (Destination destination : this.destinations) {
-            where.add(destination.logGroup() + "/" + destination.logStream());
-            DestinationBooks.Failure last = destination.books().lastFailure();
-            if (last != null && (failure == null || last.time().isAfter(failure.time()))) {
-                failure = last;
-            }
-        }
-        String message = "cloudwatch-logging: " + undelivered + " log events could not be delivered to "
-                + String.join(", ", where) + " because " + reason
-                + ((failure != null) ? "; last error: " + failure.type() + ": " + failure.message() : "");
-        ShipperDiagnostics target = this.diagnostics.target();
-        if (!target.writesToStderr()) {
-            System.err.println(message);
-        }
-        target.error(message, null);
     }
 
     private long total(java.util.function.ToLongFunction<ShipperStatistics> figure) {
@@ -320,7 +305,7 @@ public final class LogShipper {
         }
     }
 
-    private static boolean await(CompletableFuture<Void> done, long deadline) {
+    private static boolean await(CompletableFuture<?> done, long deadline) {
         try {
             done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;

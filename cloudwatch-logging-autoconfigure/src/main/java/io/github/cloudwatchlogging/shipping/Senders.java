@@ -60,7 +60,7 @@ final class Senders {
                     return true;
                 }
                 catch (RejectedExecutionException ex) {
-                    this.permits.release();
+                    releasePermit();
                     return false;
                 }
             }
@@ -121,10 +121,15 @@ final class Senders {
             }
         }
         finally {
-            this.permits.release();
-            if (this.closing.get() && this.permits.availablePermits() == this.settings.maxInFlight()) {
-                closeClient();
-            }
+            releasePermit();
+        }
+    }
+
+    /** Gives a permit back, and closes the client if the stop is waiting for this last one. */
+    private void releasePermit() {
+        this.permits.release();
+        if (this.closing.get() && this.permits.availablePermits() == this.settings.maxInFlight()) {
+            closeClient();
         }
     }
 

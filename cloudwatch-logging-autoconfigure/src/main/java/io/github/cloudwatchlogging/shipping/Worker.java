@@ -15,7 +15,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Worker implements Runnable {
 
-    private static final long STOPPING_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    /** How often the worker looks again for an event a logging call announced and has not enqueued yet. */
+    private static final long ANNOUNCED_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+    /**
+     * How long a stop that gave up waits for calls that reserved before it to enqueue (a few instructions each,
+     * unless their thread is descheduled); part of the margin a stop may take beyond its timeout.
+     */
+    static final long ANNOUNCED_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ShipperSettings settings;
 
@@ -93,7 +100,7 @@ final class Worker implements Runnable {
         List<CompletableFuture<Void>> flushes = takeFlushRequests();
         boolean stopping = this.budget.isClosed();
         // Everything logged before a flush request was taken is among the events waiting now.
-        drain(this.queue.waitingEvents());
+        long drained = drain(this.queue.waitingEvents());
         cutDue(stopping || !flushes.isEmpty());
         for (CompletableFuture<Void> flush : flushes) {
             this.ledger.completeWhenSettled(this.nextSequence - 1, flush);
@@ -103,10 +110,10 @@ final class Worker implements Runnable {
                 return true;
             }
             // A logging call that reserved before the stop has not enqueued yet: it will in a moment.
-            LockSupport.parkNanos(this, STOPPING_POLL_NANOS);
+            LockSupport.parkNanos(this, ANNOUNCED_POLL_NANOS);
             return false;
         }
-        park();
+        park(drained == 0);
         return false;
     }
 
@@ -119,14 +126,20 @@ final class Worker implements Runnable {
         return taken;
     }
 
-    /** Drains up to {@code limit} (event, destination) pairs, batching each event for each destination it takes. */
-    private void drain(long limit) {
+    /**
+     * Drains up to {@code limit} (event, destination) pairs, batching each event for each destination it takes;
+     * returns how many it drained.
+     */
+    private long drain(long limit) {
         long taken = 0;
         int count;
         while (taken < limit && !this.senders.isAbandoned() && (count = this.queue.drainTo(this.chunk)) > 0) {
             long now = System.currentTimeMillis();
             for (int i = 0; i < count; i++) {
                 LogEvent event = this.utf8.valid(this.chunk[i]);
+                if (event.queueSize() > this.chunk[i].queueSize()) {
+                    this.budget.grow(event.reservedBytes() - this.chunk[i].reservedBytes());
+                }
                 this.chunk[i] = null;
                 taken += event.targets().length;
                 RejectReason outside = TimestampWindow.check(event.timestamp(), now);
@@ -140,6 +153,7 @@ final class Worker implements Runnable {
                 }
             }
         }
+        return taken;
     }
 
     private void add(Destination target, LogEvent event) {
@@ -165,29 +179,40 @@ final class Worker implements Runnable {
     private void send(Batch batch) {
         this.nextSequence++;
         this.ledger.cut(batch);
-        this.senders.dispatch(batch); // when the stop gave up first, the stop settles the batch
+        if (!this.senders.dispatch(batch)) {
+            // The stop gave up before a sender was free: the batch is undelivered (settled once, whoever is first).
+            this.ledger.settleDropped(batch, DropReason.SHUTDOWN_TIMEOUT);
+        }
     }
 
     /**
      * Parks until the oldest pending event is due, or until a logging call says the waiting events would complete
      * the fullest batch (a batch split between the batcher and the queue counts as full), or a flush or stop.
      */
-    private void park() {
-        long maxEvents = 0;
-        long maxPutBytes = 0;
+    private void park(boolean drainedNothing) {
+        long needEvents = Long.MAX_VALUE;
+        long needBytes = Long.MAX_VALUE;
         long due = Long.MAX_VALUE;
         for (Batcher batcher : this.batchers) {
             if (batcher != null && !batcher.isEmpty()) {
-                maxEvents = Math.max(maxEvents, batcher.pendingEvents());
-                maxPutBytes = Math.max(maxPutBytes, batcher.pendingPutBytes());
+                needEvents = Math.min(needEvents, batcher.roomForEvents());
+                needBytes = Math.min(needBytes, batcher.roomForPutBytes());
                 due = Math.min(due, batcher.firstAddedNanos() + this.delayNanos);
             }
         }
         // With nothing pending, the first event must wake the worker: its batch delay starts when it is drained.
-        long needEvents = (due == Long.MAX_VALUE) ? 1 : this.settings.maxBatchEvents() - maxEvents;
-        long needBytes = (due == Long.MAX_VALUE) ? 1 : this.settings.maxBatchBytes() - maxPutBytes;
-        if (this.queue.setWakeThreshold(needEvents, needBytes) || !this.flushRequests.isEmpty()
-                || this.budget.isClosed()) {
+        if (due == Long.MAX_VALUE) {
+            needEvents = 1;
+            needBytes = 1;
+        }
+        if (!this.flushRequests.isEmpty() || this.budget.isClosed()) {
+            return;
+        }
+        if (this.queue.setWakeThreshold(needEvents, needBytes)) {
+            if (drainedNothing) {
+                // Announced but not enqueued yet: that call is between two of its steps, let it finish.
+                LockSupport.parkNanos(this, ANNOUNCED_POLL_NANOS);
+            }
             return;
         }
         if (due == Long.MAX_VALUE) {
@@ -216,7 +241,7 @@ final class Worker implements Runnable {
                 this.ledger.settleDropped(batch, DropReason.SHUTDOWN_TIMEOUT);
             }
         }
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        long giveUp = System.nanoTime() + ANNOUNCED_WAIT_NANOS;
         while (this.queue.waitingEvents() > 0 && System.nanoTime() - giveUp < 0) {
             int count = this.queue.drainTo(this.chunk);
             for (int i = 0; i < count; i++) {
@@ -224,7 +249,7 @@ final class Worker implements Runnable {
                 this.chunk[i] = null;
             }
             if (count == 0) {
-                LockSupport.parkNanos(this, STOPPING_POLL_NANOS);
+                LockSupport.parkNanos(this, ANNOUNCED_POLL_NANOS);
             }
         }
     }

@@ -37,13 +37,13 @@ class CoreFindingsTests {
         this.shippers.forEach(LogShipper::stop);
     }
 
-    private LogShipper shipper(ShipperSettings.Builder builder) {
+    private LogShipper shipper(ShipperSettingsBuilder builder) {
         LogShipper shipper = new LogShipper(builder.build(), ShipperDiagnostics.NONE);
         this.shippers.add(shipper);
         return shipper;
     }
 
-    private static ShipperSettings.Builder settings() {
+    private static ShipperSettingsBuilder settings() {
         return ShipperSettings.builder("group", "stream")
             .batchDelay(Duration.ofMinutes(5))
             .retryBaseDelay(Duration.ofMillis(5))

@@ -29,13 +29,13 @@ class LogShipperTests {
         this.shippers.forEach(LogShipper::stop);
     }
 
-    private LogShipper shipper(ShipperSettings.Builder builder) {
+    private LogShipper shipper(ShipperSettingsBuilder builder) {
         LogShipper shipper = new LogShipper(builder.build(), ShipperDiagnostics.NONE);
         this.shippers.add(shipper);
         return shipper;
     }
 
-    private static ShipperSettings.Builder settings() {
+    private static ShipperSettingsBuilder settings() {
         return ShipperSettings.builder("group", "stream")
             .batchDelay(Duration.ofMillis(50))
             .retryBaseDelay(Duration.ofMillis(5))
