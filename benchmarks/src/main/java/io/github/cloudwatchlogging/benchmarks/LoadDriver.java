@@ -39,10 +39,15 @@ public final class LoadDriver {
     public static void main(String[] args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
         boolean steadyOnly = Arrays.asList(args).contains("--steady-only");
+        boolean endToEndOnly = Arrays.asList(args).contains("--end-to-end-only");
         LoadDriver driver = new LoadDriver(quick);
         System.out.printf("Machine: %d cores, %s, %s %s; %s run%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"), System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 quick ? "quick (figures not meaningful)" : "full");
+        if (endToEndOnly) {
+            driver.endToEnd();
+            return;
+        }
         driver.steadyRate();
         if (steadyOnly) {
             return;
@@ -168,6 +173,8 @@ public final class LoadDriver {
                     }, "producer-" + t).start();
                 }
                 done.await();
+                // Throughput, not the batch delay: the last partial batch goes at once, as at a context's close.
+                pipeline.shipper().flush(java.time.Duration.ofMinutes(3));
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
                 while (sink.events.get() < events && System.nanoTime() < deadline) {
                     Thread.sleep(5);

@@ -60,7 +60,7 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
         ShipperSettings settings = CloudWatchLoggingSettings.create(this.properties, this.environment);
         CloudWatchLoggingInstallation current = CloudWatchLoggingInstallation.install(settings,
                 CloudWatchLoggingSettings.createRoutes(this.properties, this.environment, settings), this.properties,
-                true);
+                this.environment);
         if (current == null) {
             return;
         }
@@ -122,7 +122,7 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
         CloudWatchLoggingInstallation current = this.installation;
         if (current != null) {
             this.requestListeners.forEach((routed) -> routed.removeFrom(current));
-            current.release();
+            current.release(this.environment);
         }
     }
 

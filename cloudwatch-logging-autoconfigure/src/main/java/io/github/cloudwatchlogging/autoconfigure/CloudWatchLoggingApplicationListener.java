@@ -8,8 +8,10 @@ import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.logging.LoggingApplicationListener;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.aot.AbstractAotProcessor;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.GenericApplicationListener;
 import org.springframework.core.ResolvableType;
@@ -37,7 +39,8 @@ public class CloudWatchLoggingApplicationListener implements GenericApplicationL
                 || ApplicationPreparedEvent.class.isAssignableFrom(type)
                 || ContextRefreshedEvent.class.isAssignableFrom(type)
                 || ApplicationReadyEvent.class.isAssignableFrom(type)
-                || ApplicationFailedEvent.class.isAssignableFrom(type));
+                || ApplicationFailedEvent.class.isAssignableFrom(type)
+                || ContextClosedEvent.class.isAssignableFrom(type));
     }
 
     @Override
@@ -52,6 +55,9 @@ public class CloudWatchLoggingApplicationListener implements GenericApplicationL
             }
             else if (event instanceof ApplicationFailedEvent) {
                 startFromProperties();
+            }
+            else if (event instanceof ContextClosedEvent closed) {
+                releaseWithoutBean(closed.getApplicationContext());
             }
             else {
                 CloudWatchLoggingInstallation.reattach();
@@ -74,7 +80,19 @@ public class CloudWatchLoggingApplicationListener implements GenericApplicationL
         // Invalid values stop the start-up here, with a FailureAnalyzer message naming each property.
         ShipperSettings settings = CloudWatchLoggingSettings.create(properties, environment);
         CloudWatchLoggingInstallation.install(settings,
-                CloudWatchLoggingSettings.createRoutes(properties, environment, settings), properties);
+                CloudWatchLoggingSettings.createRoutes(properties, environment, settings), properties, environment);
+    }
+
+    /**
+     * A context that never got the starter's bean (a bootstrap context, one without the auto-configuration) gives
+     * back the use this listener took for it; one with the bean gives it back when the bean is destroyed, later in
+     * the close, so that the shutdown's own lines are still shipped.
+     */
+    private void releaseWithoutBean(ApplicationContext context) {
+        CloudWatchLoggingInstallation installation = CloudWatchLoggingInstallation.current();
+        if (installation != null && context.getBeanNamesForType(CloudWatchLogShipping.class, false, false).length == 0) {
+            installation.release(context.getEnvironment());
+        }
     }
 
     /**
@@ -91,7 +109,8 @@ public class CloudWatchLoggingApplicationListener implements GenericApplicationL
             CloudWatchLoggingProperties properties = CloudWatchLoggingSettings.bind(env);
             installation.startSending(AwsConnectionSettings.fromEnvironment(properties, env)::lazySender);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(installation::stop, "cloudwatch-logging-failed-start"));
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(() -> installation.release(env), "cloudwatch-logging-failed-start"));
     }
 
 }

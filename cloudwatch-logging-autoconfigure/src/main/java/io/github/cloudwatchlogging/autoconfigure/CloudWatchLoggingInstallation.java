@@ -2,9 +2,11 @@ package io.github.cloudwatchlogging.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import io.github.cloudwatchlogging.autoconfigure.LogSystemAttachment.Route;
@@ -38,8 +40,11 @@ public final class CloudWatchLoggingInstallation {
 
     private final Map<String, Destination> routes;
 
-    /** Application contexts using it; guarded by the class. */
-    private int users;
+    /**
+     * The environments of the application contexts using it, by identity; guarded by the class. Counted by the
+     * early listener as soon as a context starts, and by the context's own bean, whichever comes first.
+     */
+    private final Set<Object> users = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private CloudWatchLoggingInstallation(LogShipper shipper, LogSystemAttachment attachment, Routing routing,
             Map<String, Destination> routes) {
@@ -57,21 +62,14 @@ public final class CloudWatchLoggingInstallation {
     }
 
     /**
-     * The running installation, or a new one, buffering, attached to the root logger. Returns null when neither
-     * Logback nor Log4j2 is the logging system, or the user declared an appender of ours in their own configuration.
+     * The running installation, or a new one, buffering, attached to the root logger, with {@code user} (an
+     * application context's environment) counted as one of its users in the same step, so that no other context's
+     * release can stop it in between. Returns null when neither Logback nor Log4j2 is the logging system, or the user
+     * declared an appender of ours in their own configuration.
      * @throws InvalidCloudWatchLoggingPropertiesException when the format is one the logging system cannot build
      */
     static synchronized @Nullable CloudWatchLoggingInstallation install(ShipperSettings settings,
-            Map<String, ShipperSettings> routeSettings, CloudWatchLoggingProperties properties) {
-        return install(settings, routeSettings, properties, false);
-    }
-
-    /**
-     * The same, counting the caller, an application context, as one more user in the same step, so that no other
-     * context's release can stop the installation between the two.
-     */
-    static synchronized @Nullable CloudWatchLoggingInstallation install(ShipperSettings settings,
-            Map<String, ShipperSettings> routeSettings, CloudWatchLoggingProperties properties, boolean use) {
+            Map<String, ShipperSettings> routeSettings, CloudWatchLoggingProperties properties, Object user) {
         MessageFormat format = new MessageFormat(properties.getFormat(), properties.getPattern());
         LogSystemAttachment attachment = LogSystemAttachment.detect(format);
         if (attachment == null || attachment.hasUserAppender()) {
@@ -95,9 +93,7 @@ public final class CloudWatchLoggingInstallation {
             current = installation;
         }
         installation.attachment.attach(installation.routing);
-        if (use) {
-            installation.users++;
-        }
+        installation.users.add(user);
         return installation;
     }
 
@@ -133,10 +129,11 @@ public final class CloudWatchLoggingInstallation {
     /**
      * An application context closed: stops the shipper if it was the last one using it. It stops being the current
      * installation at once, so that a context starting meanwhile installs a new one rather than join this one.
+     * Releasing a user twice, or one it never had, changes nothing.
      */
-    void release() {
+    void release(Object user) {
         synchronized (CloudWatchLoggingInstallation.class) {
-            if (--this.users > 0) {
+            if (!this.users.remove(user) || !this.users.isEmpty()) {
                 return;
             }
             if (current == this) {

@@ -15,6 +15,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Batch {
 
+    /** What the SDK's event object and its references cost in a built request, beyond the message copies. */
+    static final long REQUEST_OVERHEAD_BYTES = 96;
+
     private final long sequence;
 
     private final @Nullable Destination destination;
@@ -101,7 +104,7 @@ public final class Batch {
     }
 
     static long requestBytes(long putBytes, int events) {
-        return 3 * putBytes + 96L * events;
+        return 3 * putBytes + REQUEST_OVERHEAD_BYTES * events;
     }
 
     long requestBytes() {
@@ -110,6 +113,10 @@ public final class Batch {
 
     void chargeRequest(long bytes) {
         this.requestBytes = bytes;
+    }
+
+    boolean isSettled() {
+        return this.settled.get();
     }
 
     /** True for the one caller that settles this batch; false for every later one. */

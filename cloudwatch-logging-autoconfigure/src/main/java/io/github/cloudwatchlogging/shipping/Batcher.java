@@ -67,8 +67,8 @@ final class Batcher {
     }
 
     /**
-     * Adds an event. When it does not fit beside the pending ones, the pending ones are returned as a batch and the
-     * event starts the next one, numbered {@code sequence}.
+     * Adds an event. When it does not fit beside the pending ones, the pending ones are returned as a batch numbered
+     * {@code sequence}, and the event starts the next one.
      * @throws IllegalArgumentException if the event alone exceeds the byte limit (callers truncate first)
      */
     @Nullable Batch add(LogEvent event, long sequence) {
@@ -81,9 +81,11 @@ final class Batcher {
         return completed;
     }
 
-    /** True when no further event could join the pending ones. */
+    /** True when no further event could join the pending ones, not even the smallest. */
     boolean isFull() {
-        return this.count == this.maxEvents || roomForPutBytes() < LogEvent.PUT_OVERHEAD_BYTES + 1;
+        int smallest = LogEvent.PUT_OVERHEAD_BYTES + 1;
+        return this.count == this.maxEvents || this.putBytes + smallest > this.maxBytes
+                || Batch.requestBytes(this.putBytes + smallest, this.count + 1) > this.maxRequestBytes;
     }
 
     /** How many more events would fill the pending ones. */
@@ -91,11 +93,15 @@ final class Batcher {
         return this.maxEvents - this.count;
     }
 
-    /** How many more put bytes would fill the pending ones: by the call's byte limit or by the request's. */
+    /** How many more put bytes would fill the pending ones by the call's byte limit. */
     long roomForPutBytes() {
-        long byRequest = (this.maxRequestBytes == Long.MAX_VALUE) ? Long.MAX_VALUE
-                : (this.maxRequestBytes - Batch.requestBytes(this.putBytes, this.count + 1)) / 3;
-        return Math.min(this.maxBytes - this.putBytes, byRequest);
+        return this.maxBytes - this.putBytes;
+    }
+
+    /** How many more bytes of request (see {@link Batch#requestBytes}) would fill the pending ones. */
+    long roomForRequestBytes() {
+        return (this.maxRequestBytes == Long.MAX_VALUE) ? Long.MAX_VALUE
+                : this.maxRequestBytes - Batch.requestBytes(this.putBytes, this.count);
     }
 
     boolean isEmpty() {

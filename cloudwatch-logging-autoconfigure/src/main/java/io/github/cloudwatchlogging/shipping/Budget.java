@@ -3,9 +3,10 @@ package io.github.cloudwatchlogging.shipping;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The shipper's memory budget in one atomic word: the events accepted and not yet settled (waiting, batched or in
- * flight, with the requests built for them) and whether it still accepts any. One word, so that a logging call
- * decides on one consistent reading and a stop can never slip between its check and its reservation.
+ * The shipper's memory budget. One atomic word holds the events accepted and not yet settled (waiting, batched or
+ * in flight) and whether it still accepts any: one word, so that a logging call decides on one consistent reading
+ * and a stop can never slip between its check and its reservation. The requests built for batches in flight are
+ * counted apart, in the part of the capacity kept for them, which admission leaves alone.
  */
 final class Budget {
 
@@ -78,8 +79,8 @@ final class Budget {
     }
 
     /**
-     * Takes bytes whatever is left: the request of a batch about to be sent. It comes out of the part kept for
-     * requests, which holds {@code maxInFlight} of them, since batches are cut to fit it.
+     * Counts the request of a batch about to be sent. Not checked against anything: the part kept for requests
+     * holds {@code maxInFlight} of them, since batches are cut so that their requests fit {@link #requestBytesEach}.
      */
     void chargeRequest(long bytes) {
         this.requests.addAndGet(bytes);

@@ -19,11 +19,14 @@ public enum DropReason {
     NOT_RUNNING,
 
     /** The event was still undelivered when the shutdown timeout ran out. */
-    SHUTDOWN_TIMEOUT;
+    SHUTDOWN_TIMEOUT,
+
+    /** The shipper failed to batch the event: an internal error, reported with its stack trace. */
+    FAILED;
 
     /** Whether events dropped for this reason were refused by the logging call itself, never queued. */
     public boolean beforeQueueing() {
-        return this != EVICTED && this != SHUTDOWN_TIMEOUT;
+        return this != EVICTED && this != SHUTDOWN_TIMEOUT && this != FAILED;
     }
 
 }

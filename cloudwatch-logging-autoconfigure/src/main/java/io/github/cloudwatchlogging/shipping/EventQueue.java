@@ -2,6 +2,7 @@ package io.github.cloudwatchlogging.shipping;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * A logging call first announces its event in {@link #waiting} (count and bytes of the events not yet drained),
  * then reserves its budget, then enqueues it. Announcing first is what lets the worker leave safely at stop: once
  * the budget is closed no reservation succeeds, and an event that was reserved before is announced until the worker
- * has drained it. The announcement also drives the wake-up: a call wakes the worker only when the waiting events
- * reach what the worker said would complete a batch, never for every event.
+ * has drained it. The announcement also drives the wake-up: a call wakes the worker only when the worker is parked
+ * and the waiting events reach what it said would complete a batch, never for every event.
  */
 final class EventQueue {
 
@@ -27,8 +28,11 @@ final class EventQueue {
     /** Packed count and reserved bytes of the events announced and not yet drained or evicted. */
     private final AtomicLong waiting = new AtomicLong();
 
-    /** Packed count and put bytes of waiting events that would complete a batch; set by the worker. */
-    private volatile long wakeThreshold;
+    /** What waiting events would complete the batch the worker is filling; set by the worker before it parks. */
+    private volatile WakeThreshold wakeThreshold;
+
+    /** Whether the worker is parked waiting for {@link #wakeThreshold}; whoever wakes it clears it. */
+    private final AtomicBoolean workerParked = new AtomicBoolean();
 
     private final AtomicInteger blockedProducers = new AtomicInteger();
 
@@ -50,7 +54,7 @@ final class EventQueue {
         this.policy = settings.overflowPolicy();
         this.blockTimeoutNanos = settings.blockTimeout().toNanos();
         this.wakeWorker = wakeWorker;
-        this.wakeThreshold = pack(settings.maxBatchEvents(), settings.maxBatchBytes());
+        this.wakeThreshold = new WakeThreshold(settings.maxBatchEvents(), settings.maxBatchBytes(), Long.MAX_VALUE);
     }
 
     /** Queues the event, or returns why it could not; never waits longer than the block timeout. */
@@ -78,18 +82,15 @@ final class EventQueue {
     /** Announce, reserve, enqueue; nothing in between can block. */
     private boolean tryAdmit(LogEvent event) {
         long announced = pack(event.targets().length, event.reservedBytes());
-        long before = this.waiting.getAndAdd(announced);
+        long waitingNow = this.waiting.getAndAdd(announced) + announced;
         if (!this.budget.tryReserve(event.targets().length, event.reservedBytes())) {
-            long after = this.waiting.addAndGet(-announced);
-            // A call that announced after this one did not wake the worker, since this announcement already made
-            // the threshold look reached: if the others still reach it, the wake-up is this call's to give.
-            if (reaches(after, this.wakeThreshold)) {
-                this.wakeWorker.run();
-            }
+            this.waiting.addAndGet(-announced);
             return false;
         }
         this.events.add(event);
-        if (crosses(before, before + announced, this.wakeThreshold)) {
+        // Only a parked worker is woken, once: a call never pays for a wake-up nobody waits for.
+        if (this.workerParked.get() && this.wakeThreshold.isReachedBy(waitingNow)
+                && this.workerParked.compareAndSet(true, false)) {
             this.wakeWorker.run();
         }
         return true;
@@ -127,14 +128,19 @@ final class EventQueue {
     }
 
     /**
-     * The worker says how many more waiting events, or bytes of them, would complete a batch; a logging call that
-     * reaches it wakes the worker. Returns whether the waiting events reach it already, so that the worker does
-     * not park on a wake-up that came before it spoke.
+     * The worker is about to park until the waiting events reach the threshold (what would complete the batch it is
+     * filling); the first logging call that sees them reach it wakes the worker. Returns whether they reach it
+     * already, so that the worker does not park on events announced before it spoke.
      */
-    boolean setWakeThreshold(long events, long putBytes) {
-        long threshold = pack(Math.max(1, events), Math.max(1, putBytes));
+    boolean prepareToPark(WakeThreshold threshold) {
         this.wakeThreshold = threshold;
-        return reaches(this.waiting.get(), threshold);
+        this.workerParked.set(true);
+        return threshold.isReachedBy(this.waiting.get());
+    }
+
+    /** The worker is awake again: no call needs to wake it. */
+    void workerAwake() {
+        this.workerParked.set(false);
     }
 
     /** Lets producers blocked for room retry; called after settled events gave back their budget. */
@@ -153,6 +159,9 @@ final class EventQueue {
      */
     private @Nullable DropReason evictAndOffer(LogEvent event) {
         while (!tryAdmit(event)) {
+            if (this.budget.isClosed()) {
+                return DropReason.NOT_RUNNING; // what waits now is the stop's to deliver, not ours to evict
+            }
             long held = this.budget.eventBytes() - bytes(this.waiting.get());
             if (held + event.reservedBytes() > this.budget.admissionBytes()) {
                 return DropReason.QUEUE_FULL;
@@ -194,13 +203,27 @@ final class EventQueue {
         }
     }
 
-    private static boolean crosses(long before, long after, long threshold) {
-        return !reaches(before, threshold) && reaches(after, threshold);
-    }
+    /**
+     * How much more would complete the batch the worker is filling: events, put bytes, or the bytes of its
+     * request (see {@link Batch#requestBytes}), whichever comes first.
+     */
+    record WakeThreshold(long events, long putBytes, long requestBytes) {
 
-    private static boolean reaches(long waiting, long threshold) {
-        long putBytes = bytes(waiting) - count(waiting) * (LogEvent.QUEUE_OVERHEAD_BYTES - LogEvent.PUT_OVERHEAD_BYTES);
-        return count(waiting) >= count(threshold) || putBytes >= bytes(threshold);
+        WakeThreshold {
+            events = Math.max(1, events);
+            putBytes = Math.max(1, putBytes);
+            requestBytes = Math.max(1, requestBytes);
+        }
+
+        /** Whether the waiting events (a packed count and reserved bytes) reach it. */
+        boolean isReachedBy(long waiting) {
+            long count = count(waiting);
+            // The waiting word counts what events reserve (message + QUEUE_OVERHEAD_BYTES); a batch, what they put.
+            long put = bytes(waiting) - count * (LogEvent.QUEUE_OVERHEAD_BYTES - LogEvent.PUT_OVERHEAD_BYTES);
+            return count >= this.events || put >= this.putBytes
+                    || Batch.requestBytes(put, (int) Math.min(Integer.MAX_VALUE, count)) >= this.requestBytes;
+        }
+
     }
 
     private static long pack(long count, long bytes) {

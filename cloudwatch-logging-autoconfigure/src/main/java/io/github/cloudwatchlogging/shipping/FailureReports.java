@@ -62,6 +62,12 @@ final class FailureReports implements Senders.FailureReporter {
     }
 
     @Override
+    public void dispatchFailed(Throwable failure) {
+        this.diagnostics.error("dispatch", "cloudwatch-logging: no sender thread could take a batch ("
+                + failure + "); it is kept and handed over again", null);
+    }
+
+    @Override
     public void closeFailed(RuntimeException failure) {
         this.diagnostics.warn("close", "cloudwatch-logging: closing the CloudWatch Logs client failed", failure);
     }

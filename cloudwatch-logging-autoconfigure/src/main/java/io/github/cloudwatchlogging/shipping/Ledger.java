@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Where every accepted event leaves the books: each batch, and each event settled outside a batch, is counted
@@ -23,7 +25,7 @@ final class Ledger {
     private final TreeMap<Long, Batch> unsettled = new TreeMap<>();
 
     /** Flushes waiting for every batch up to their position, in the order the worker handed them over. */
-    private final ArrayDeque<Position> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Position> flushes = new ArrayDeque<>();
 
     private Runnable onSettled = () -> {
     };
@@ -44,11 +46,18 @@ final class Ledger {
         }
     }
 
-    /** The worker charges the budget for the request the sender will build; given back at settlement. */
+    /**
+     * The worker charges the budget for the request the sender will build; given back at settlement. Under the
+     * lock, and not for a batch a stop already settled, so that a charge is never left behind unreleased.
+     */
     void chargeRequest(Batch batch) {
-        long bytes = batch.estimatedRequestBytes();
-        batch.chargeRequest(bytes);
-        this.budget.chargeRequest(bytes);
+        synchronized (this.lock) {
+            if (!batch.isSettled()) {
+                long bytes = batch.estimatedRequestBytes();
+                batch.chargeRequest(bytes);
+                this.budget.chargeRequest(bytes);
+            }
+        }
     }
 
     /**
@@ -61,7 +70,7 @@ final class Ledger {
                 done.complete(null);
             }
             else {
-                this.waiting.add(new Position(lastCut, done));
+                this.flushes.add(new Position(lastCut, done));
             }
         }
     }
@@ -94,29 +103,37 @@ final class Ledger {
         this.onSettled.run();
     }
 
-    /** An event evicted from the queue for a newer one, or dropped from it at stop: for each of its destinations. */
+    /** An event evicted from the queue for a newer one: for each of its destinations. */
     void settleEvicted(LogEvent event) {
-        settleWaiting(event, DropReason.EVICTED);
+        settleUnbatched(event, DropReason.EVICTED);
     }
 
-    void settleWaiting(LogEvent event, DropReason reason) {
+    /** An event given up before the worker batched it (at a stop that gave up): for each of its destinations. */
+    void settleUnbatched(LogEvent event, DropReason reason) {
+        settleUnbatched(event, reason, 0);
+    }
+
+    /** The same, for the destinations of the event from {@code firstTarget} on (the others have it already). */
+    void settleUnbatched(LogEvent event, DropReason reason, int firstTarget) {
+        Destination[] targets = event.targets();
+        int count = targets.length - firstTarget;
         synchronized (this.lock) {
-            for (Destination target : event.targets()) {
-                target.books().settleDropped(reason, 1);
+            for (int i = firstTarget; i < targets.length; i++) {
+                targets[i].books().settleDropped(reason, 1);
             }
-            this.budget.release(event.targets().length, event.reservedBytes());
+            this.budget.release(count, (long) event.queueSize() * count);
         }
         this.onSettled.run();
     }
 
     /** Runs the reading under the lock, so that it sees no settlement half-done. */
-    <T> T read(java.util.function.Supplier<T> reading) {
+    <T> T read(Supplier<T> reading) {
         synchronized (this.lock) {
             return reading.get();
         }
     }
 
-    private void settle(Batch batch, java.util.function.Consumer<DestinationBooks> outcome) {
+    private void settle(Batch batch, Consumer<DestinationBooks> outcome) {
         if (!batch.settle()) {
             return;
         }
@@ -128,8 +145,8 @@ final class Ledger {
             this.budget.release(batch.size(), batch.queueBytes());
             this.budget.releaseRequest(batch.requestBytes());
             this.unsettled.remove(batch.sequence());
-            while (!this.waiting.isEmpty() && isSettledUpTo(this.waiting.peek().lastCut())) {
-                this.waiting.poll().done().complete(null);
+            while (!this.flushes.isEmpty() && isSettledUpTo(this.flushes.peek().lastCut())) {
+                this.flushes.poll().done().complete(null);
             }
         }
         this.onSettled.run();

@@ -282,7 +282,7 @@ public final class LogShipper {
         while (this.queue.waitingEvents() > 0 && System.nanoTime() - giveUp < 0) {
             int count = this.queue.drainTo(chunk);
             for (int i = 0; i < count; i++) {
-                this.ledger.settleWaiting(chunk[i], DropReason.SHUTDOWN_TIMEOUT);
+                this.ledger.settleUnbatched(chunk[i], DropReason.SHUTDOWN_TIMEOUT);
             }
             if (count == 0) {
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
@@ -329,7 +329,7 @@ public final class LogShipper {
      * What a flush did.
      *
      * @param completed whether everything logged before the call was settled before the timeout
-     * @param sent events accepted while it waited
+     * @param sent events delivered (accepted by CloudWatch Logs) while it waited
      * @param rejected events refused while it waited
      * @param remaining events still held when it returned
      */

@@ -7,12 +7,15 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Up to {@code maxInFlight} sender threads, each running one batch's PutLogEvents call and its retries until the
  * batch is settled. The client is closed once, by whichever comes last: the stop, or the last call under way.
  */
 final class Senders {
+
+    private static final long DISPATCH_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 
     private final ShipperSettings settings;
@@ -53,16 +56,23 @@ final class Senders {
      */
     boolean dispatch(Batch batch) {
         while (!isAbandoned()) {
-            if (tryAcquire()) {
+            if (!tryAcquire()) {
+                continue;
+            }
+            try {
                 this.ledger.chargeRequest(batch);
-                try {
-                    this.pool.execute(() -> deliver(batch));
-                    return true;
-                }
-                catch (RejectedExecutionException ex) {
-                    releasePermit();
-                    return false;
-                }
+                this.pool.execute(() -> deliver(batch));
+                return true;
+            }
+            catch (RejectedExecutionException ex) {
+                releasePermit();
+                return false;
+            }
+            catch (Throwable ex) {
+                // No thread for it now (the JVM could not start one): keep the batch and try again shortly.
+                releasePermit();
+                this.failures.dispatchFailed(ex);
+                LockSupport.parkNanos(DISPATCH_RETRY_NANOS);
             }
         }
         return false;
@@ -185,6 +195,8 @@ final class Senders {
         void record(Batch batch, Throwable failure, FailureKind kind);
 
         void closeFailed(RuntimeException failure);
+
+        void dispatchFailed(Throwable failure);
 
     }
 

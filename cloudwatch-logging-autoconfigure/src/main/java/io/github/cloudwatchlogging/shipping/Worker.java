@@ -24,6 +24,8 @@ final class Worker implements Runnable {
      */
     static final long ANNOUNCED_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    private static final EventQueue.WakeThreshold FIRST_EVENT = new EventQueue.WakeThreshold(1, 1, 1);
+
     private final ShipperSettings settings;
 
     private final EventQueue queue;
@@ -66,7 +68,7 @@ final class Worker implements Runnable {
         this.drained = drained;
         this.diagnostics = diagnostics;
         this.delayNanos = settings.batchDelay().toNanos();
-        this.utf8 = new Utf8Check(settings.maxEventBytes());
+        this.utf8 = new Utf8Check();
     }
 
     @Override
@@ -100,7 +102,7 @@ final class Worker implements Runnable {
         List<CompletableFuture<Void>> flushes = takeFlushRequests();
         boolean stopping = this.budget.isClosed();
         // Everything logged before a flush request was taken is among the events waiting now.
-        long drained = drain(this.queue.waitingEvents());
+        long taken = drain(this.queue.waitingEvents());
         cutDue(stopping || !flushes.isEmpty());
         for (CompletableFuture<Void> flush : flushes) {
             this.ledger.completeWhenSettled(this.nextSequence - 1, flush);
@@ -113,7 +115,7 @@ final class Worker implements Runnable {
             LockSupport.parkNanos(this, ANNOUNCED_POLL_NANOS);
             return false;
         }
-        park(drained == 0);
+        park(taken == 0);
         return false;
     }
 
@@ -136,35 +138,70 @@ final class Worker implements Runnable {
         while (taken < limit && !this.senders.isAbandoned() && (count = this.queue.drainTo(this.chunk)) > 0) {
             long now = System.currentTimeMillis();
             for (int i = 0; i < count; i++) {
-                LogEvent event = this.utf8.valid(this.chunk[i]);
-                if (event.queueSize() > this.chunk[i].queueSize()) {
-                    this.budget.grow(event.reservedBytes() - this.chunk[i].reservedBytes());
-                }
+                LogEvent queued = this.chunk[i];
                 this.chunk[i] = null;
-                taken += event.targets().length;
-                RejectReason outside = TimestampWindow.check(event.timestamp(), now);
-                for (Destination target : event.targets()) {
-                    if (outside != null) {
-                        this.ledger.settleBeforeBatching(event, target, outside);
-                    }
-                    else {
-                        add(target, event);
-                    }
-                }
+                taken += queued.targets().length;
+                batch(queued, now);
             }
         }
         return taken;
     }
 
-    private void add(Destination target, LogEvent event) {
-        Batcher batcher = batcher(target);
-        Batch completed = batcher.add(event, this.nextSequence);
-        if (completed != null) {
-            send(completed);
+    /**
+     * Batches the event for each destination it takes. Whatever goes wrong here (a bug, an out-of-memory), the
+     * destinations it did not reach yet settle it as {@link DropReason#FAILED}: never left unsettled.
+     */
+    private void batch(LogEvent queued, long now) {
+        LogEvent event = queued;
+        int batched = 0;
+        try {
+            event = sendable(queued);
+            RejectReason outside = TimestampWindow.check(event.timestamp(), now);
+            for (Destination target : event.targets()) {
+                if (outside != null) {
+                    this.ledger.settleBeforeBatching(event, target, outside);
+                    batched++;
+                    continue;
+                }
+                Batcher batcher = batcher(target);
+                Batch completed = batcher.add(event, this.nextSequence);
+                batched++;
+                if (completed != null) {
+                    send(completed);
+                }
+                if (batcher.isFull()) {
+                    send(batcher.take(this.nextSequence));
+                }
+            }
         }
-        if (batcher.isFull()) {
-            send(batcher.take(this.nextSequence));
+        catch (RuntimeException | Error ex) {
+            this.diagnostics.error("batch", "cloudwatch-logging: an event could not be batched and is counted "
+                    + "as failed", ex);
+            this.ledger.settleUnbatched(event, DropReason.FAILED, batched);
         }
+    }
+
+    /**
+     * The event as it will go on the wire: bytes that are not valid UTF-8 (an encoder with another charset) would
+     * become U+FFFD, three bytes each, when the request is built, so they are made valid here, off the logging
+     * thread, before the batch is cut by its size; the budget is charged for what the message grew.
+     */
+    private LogEvent sendable(LogEvent queued) {
+        byte[] valid = this.utf8.valid(queued.message());
+        if (valid == queued.message()) {
+            return queued;
+        }
+        byte[] prepared = EventMessages.prepare(valid, this.settings.maxEventBytes());
+        if (EventMessages.isTruncated(prepared, valid)) {
+            for (Destination target : queued.targets()) {
+                target.books().truncated();
+            }
+        }
+        LogEvent event = queued.withMessage(prepared);
+        if (event.queueSize() > queued.queueSize()) {
+            this.budget.grow(event.reservedBytes() - queued.reservedBytes());
+        }
+        return event;
     }
 
     private void cutDue(boolean all) {
@@ -189,37 +226,43 @@ final class Worker implements Runnable {
      * Parks until the oldest pending event is due, or until a logging call says the waiting events would complete
      * the fullest batch (a batch split between the batcher and the queue counts as full), or a flush or stop.
      */
-    private void park(boolean drainedNothing) {
+    private void park(boolean pollSoon) {
         long needEvents = Long.MAX_VALUE;
-        long needBytes = Long.MAX_VALUE;
+        long needPutBytes = Long.MAX_VALUE;
+        long needRequestBytes = Long.MAX_VALUE;
         long due = Long.MAX_VALUE;
         for (Batcher batcher : this.batchers) {
             if (batcher != null && !batcher.isEmpty()) {
                 needEvents = Math.min(needEvents, batcher.roomForEvents());
-                needBytes = Math.min(needBytes, batcher.roomForPutBytes());
+                needPutBytes = Math.min(needPutBytes, batcher.roomForPutBytes());
+                needRequestBytes = Math.min(needRequestBytes, batcher.roomForRequestBytes());
                 due = Math.min(due, batcher.firstAddedNanos() + this.delayNanos);
             }
-        }
-        // With nothing pending, the first event must wake the worker: its batch delay starts when it is drained.
-        if (due == Long.MAX_VALUE) {
-            needEvents = 1;
-            needBytes = 1;
         }
         if (!this.flushRequests.isEmpty() || this.budget.isClosed()) {
             return;
         }
-        if (this.queue.setWakeThreshold(needEvents, needBytes)) {
-            if (drainedNothing) {
-                // Announced but not enqueued yet: that call is between two of its steps, let it finish.
-                LockSupport.parkNanos(this, ANNOUNCED_POLL_NANOS);
+        // With nothing pending, the first event must wake the worker: its batch delay starts when it is drained.
+        EventQueue.WakeThreshold threshold = (due == Long.MAX_VALUE) ? FIRST_EVENT
+                : new EventQueue.WakeThreshold(needEvents, needPutBytes, needRequestBytes);
+        boolean reached = this.queue.prepareToPark(threshold);
+        try {
+            if (reached) {
+                if (pollSoon) {
+                    // Announced but not enqueued yet: the call wakes the worker once it has; the timeout is a net.
+                    LockSupport.parkNanos(this, ANNOUNCED_POLL_NANOS);
+                }
+                return;
             }
-            return;
+            if (due == Long.MAX_VALUE) {
+                LockSupport.park(this);
+            }
+            else {
+                LockSupport.parkNanos(this, due - System.nanoTime());
+            }
         }
-        if (due == Long.MAX_VALUE) {
-            LockSupport.park(this);
-        }
-        else {
-            LockSupport.parkNanos(this, due - System.nanoTime());
+        finally {
+            this.queue.workerAwake();
         }
     }
 
@@ -245,7 +288,7 @@ final class Worker implements Runnable {
         while (this.queue.waitingEvents() > 0 && System.nanoTime() - giveUp < 0) {
             int count = this.queue.drainTo(this.chunk);
             for (int i = 0; i < count; i++) {
-                this.ledger.settleWaiting(this.chunk[i], DropReason.SHUTDOWN_TIMEOUT);
+                this.ledger.settleUnbatched(this.chunk[i], DropReason.SHUTDOWN_TIMEOUT);
                 this.chunk[i] = null;
             }
             if (count == 0) {

@@ -261,6 +261,23 @@ class CloudWatchLoggingApplicationTests {
     }
 
     @Test
+    void aContextThatStartsWhileTheOnlyOtherOneClosesKeepsTheShipperFromItsFirstLine() {
+        ConfigurableApplicationContext first = application(TestApplication.class, WebApplicationType.NONE)
+            .run(properties("/it/overlap"));
+        ClosesTheOther.other = first;
+        // The second context counts as a user from its first line on, not only once its bean exists: closing the
+        // first one in the middle of its start-up must not stop the shipper under it.
+        ConfigurableApplicationContext second = application(ClosesTheOtherApplication.class, WebApplicationType.NONE)
+            .run(properties("/it/overlap"));
+        CloudWatchLogShipping shipping = second.getBean(CloudWatchLogShipping.class);
+        assertThat(shipping.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        assertThat(shipping.statistics().dropped()).containsEntry(DropReason.NOT_RUNNING, 0L);
+        second.close();
+        assertThat(readAll("/it/overlap")).filteredOn((m) -> m.contains("logged after the first context closed"))
+            .hasSize(1);
+    }
+
+    @Test
     void anAppenderDeclaredInLogbackSpringXmlIsTheOnlyOne() {
         ConfigurableApplicationContext context = application(TestApplication.class, WebApplicationType.NONE)
             .run(properties("/it/declared", "--logging.config=classpath:logback-user-declared.xml"));
@@ -276,6 +293,25 @@ class CloudWatchLoggingApplicationTests {
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class TestApplication {
+
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @org.springframework.context.annotation.Import(ClosesTheOther.class)
+    static class ClosesTheOtherApplication {
+
+    }
+
+    /** Closes another context while this one is being built, before this one's CloudWatchLogShipping exists. */
+    static class ClosesTheOther {
+
+        static ConfigurableApplicationContext other;
+
+        ClosesTheOther() {
+            other.close();
+            LoggerFactory.getLogger("com.example.Overlap").info("logged after the first context closed");
+        }
 
     }
 

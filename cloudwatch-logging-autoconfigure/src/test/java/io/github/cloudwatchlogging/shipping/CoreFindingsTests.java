@@ -1,7 +1,6 @@
 package io.github.cloudwatchlogging.shipping;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -11,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.cloudwatchlogs.model.CloudWatchLogsException;
 
@@ -28,26 +27,17 @@ class CoreFindingsTests {
 
     private static final long T0 = System.currentTimeMillis();
 
-    private final List<LogShipper> shippers = new ArrayList<>();
+    @RegisterExtension
+    final Shippers shippers = new Shippers();
 
     private final List<String> sent = new CopyOnWriteArrayList<>();
 
-    @AfterEach
-    void stopAll() {
-        this.shippers.forEach(LogShipper::stop);
-    }
-
     private LogShipper shipper(ShipperSettingsBuilder builder) {
-        LogShipper shipper = new LogShipper(builder.build(), ShipperDiagnostics.NONE);
-        this.shippers.add(shipper);
-        return shipper;
+        return this.shippers.create(builder);
     }
 
     private static ShipperSettingsBuilder settings() {
-        return ShipperSettings.builder("group", "stream")
-            .batchDelay(Duration.ofMinutes(5))
-            .retryBaseDelay(Duration.ofMillis(5))
-            .retryMaxDelay(Duration.ofMillis(20));
+        return Shippers.settings(Duration.ofMinutes(5));
     }
 
     private PutLogEventsSender recording() {

@@ -126,7 +126,7 @@ class EventQueueTests {
     @Test
     void wakesTheWorkerOnlyWhenABatchBecomesFull() {
         EventQueue queue = queue(OverflowPolicy.DROP_NEWEST, 3);
-        queue.setWakeThreshold(3, ShipperSettings.MAX_BATCH_BYTES);
+        queue.prepareToPark(new EventQueue.WakeThreshold(3, ShipperSettings.MAX_BATCH_BYTES, Long.MAX_VALUE));
         queue.offer(event(1));
         queue.offer(event(2));
         assertThat(this.wakeUps).hasValue(0);

@@ -1,7 +1,6 @@
 package io.github.cloudwatchlogging.shipping;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -9,8 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.cloudwatchlogs.model.CloudWatchLogsException;
 
@@ -22,24 +21,15 @@ class LogShipperTests {
     /** Now, give or take the run: events must be within the 14 days and 2 hours CloudWatch Logs takes. */
     private static final long T0 = System.currentTimeMillis();
 
-    private final List<LogShipper> shippers = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() {
-        this.shippers.forEach(LogShipper::stop);
-    }
+    @RegisterExtension
+    final Shippers shippers = new Shippers();
 
     private LogShipper shipper(ShipperSettingsBuilder builder) {
-        LogShipper shipper = new LogShipper(builder.build(), ShipperDiagnostics.NONE);
-        this.shippers.add(shipper);
-        return shipper;
+        return this.shippers.create(builder);
     }
 
     private static ShipperSettingsBuilder settings() {
-        return ShipperSettings.builder("group", "stream")
-            .batchDelay(Duration.ofMillis(50))
-            .retryBaseDelay(Duration.ofMillis(5))
-            .retryMaxDelay(Duration.ofMillis(20));
+        return Shippers.settings(Duration.ofMillis(50));
     }
 
     private static CloudWatchLogsException error(String code, int status) {

@@ -143,6 +143,26 @@ class ShippingFrayTest {
                 "evicted " + evicted + " waiting event(s) and still refused the new one (" + large[0] + ")");
     }
 
+    /** With DROP_OLDEST, a logging call racing stop never evicts what waits for the stop to deliver. */
+    @FrayTest(iterations = 300)
+    void dropOldestRacingStopLeavesTheWaitingEventsToTheStop() throws Exception {
+        Destination destination = new Destination(Destination.MAIN, "group", "stream", 0);
+        Budget budget = new Budget(3 * (96 + LogEvent.QUEUE_OVERHEAD_BYTES));
+        Ledger ledger = new Ledger(budget);
+        EventQueue queue = new EventQueue(settings().overflowPolicy(OverflowPolicy.DROP_OLDEST).build(), budget,
+                ledger, () -> {
+                });
+        for (int i = 0; i < 3; i++) {
+            assertNull(queue.offer(event(destination, i, 96)));
+        }
+        Thread logging = new Thread(() -> queue.offer(event(destination, 9, 96)));
+        logging.start();
+        queue.close();
+        logging.join();
+        long evicted = ledger.read(() -> destination.books().dropped(DropReason.EVICTED));
+        assertTrue(evicted <= 1, "evicted " + evicted + " events for one new event");
+    }
+
     /**
      * Finding 5: a full batch split between what the worker holds and what waits in the queue wakes the worker;
      * it is not left to the batch delay. Timed waits here take their time (or end early, if Fray says so): before
