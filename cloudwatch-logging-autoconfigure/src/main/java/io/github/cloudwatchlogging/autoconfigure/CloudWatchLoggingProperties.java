@@ -112,7 +112,7 @@ public class CloudWatchLoggingProperties {
     private Duration batchDelay = Duration.ofSeconds(1);
 
     /**
-     * Memory budget for events not yet delivered; each event counts as its UTF-8 size plus 64 bytes.
+     * Memory budget for events not yet delivered; each event counts as its UTF-8 size plus 80 bytes.
      */
     private DataSize queueCapacity = DataSize.ofMegabytes(32);
 

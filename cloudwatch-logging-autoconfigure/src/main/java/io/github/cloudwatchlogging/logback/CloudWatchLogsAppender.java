@@ -320,7 +320,7 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
     }
 
     /**
-     * The memory budget for events not yet delivered, counting each as its UTF-8 size plus 64 bytes, and the
+     * The memory budget for events not yet delivered, counting each as its UTF-8 size plus 80 bytes, and the
      * requests of those in flight; as Spring Boot writes it: 32MB.
      */
     public void setQueueCapacity(String queueCapacity) {

@@ -34,6 +34,10 @@ final class Ledger {
         this.budget = budget;
     }
 
+    Budget budget() {
+        return this.budget;
+    }
+
     /** What to run after anything settled, outside the lock: let blocked producers retry. */
     void onSettled(Runnable action) {
         this.onSettled = action;

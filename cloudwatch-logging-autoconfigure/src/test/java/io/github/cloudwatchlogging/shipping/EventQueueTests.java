@@ -19,7 +19,7 @@ class EventQueueTests {
 
     private final Ledger ledger = new Ledger(this.budget);
 
-    /** 10 events of 36 message bytes: each takes 100 budget bytes. */
+    /** 10 events of 20 message bytes: each takes 100 budget bytes. */
     private EventQueue queue(OverflowPolicy policy, int maxBatchEvents) {
         ShipperSettings settings = ShipperSettings.builder("group", "stream")
             .queueCapacityBytes(1_000)
@@ -32,7 +32,7 @@ class EventQueueTests {
     }
 
     private LogEvent event(int id) {
-        return new LogEvent(id, String.format("%036d", id).getBytes(), new Destination[] { this.destination });
+        return new LogEvent(id, String.format("%020d", id).getBytes(), new Destination[] { this.destination });
     }
 
     private long evicted() {
@@ -94,7 +94,7 @@ class EventQueueTests {
                 takeOne(queue);
             }
         }
-        LogEvent large = new LogEvent(10, new byte[336], new Destination[] { this.destination });
+        LogEvent large = new LogEvent(10, new byte[320], new Destination[] { this.destination });
         assertThat(queue.offer(large)).isEqualTo(DropReason.QUEUE_FULL);
         assertThat(evicted()).isZero();
         assertThat(queue.waitingEvents()).isEqualTo(3);

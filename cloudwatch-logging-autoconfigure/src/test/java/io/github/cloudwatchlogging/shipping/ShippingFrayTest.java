@@ -122,14 +122,8 @@ class ShippingFrayTest {
     @FrayTest(iterations = 300)
     void dropOldestNeverEvictsForAnEventThatStillCannotFit() throws Exception {
         Destination destination = new Destination(Destination.MAIN, "group", "stream", 0);
-        Budget budget = new Budget(3 * (96 + LogEvent.QUEUE_OVERHEAD_BYTES));
-        Ledger ledger = new Ledger(budget);
-        EventQueue queue = new EventQueue(settings().overflowPolicy(OverflowPolicy.DROP_OLDEST).build(), budget,
-                ledger, () -> {
-                });
-        for (int i = 0; i < 3; i++) {
-            assertNull(queue.offer(event(destination, i, 96)));
-        }
+        Ledger ledger = new Ledger(new Budget(3 * (96 + LogEvent.QUEUE_OVERHEAD_BYTES)));
+        EventQueue queue = fullDropOldestQueue(destination, ledger);
         assertEquals(2, queue.drainTo(new LogEvent[2]));
         DropReason[] large = new DropReason[1];
         Thread worker = new Thread(() -> queue.drainTo(new LogEvent[1]));
@@ -147,14 +141,8 @@ class ShippingFrayTest {
     @FrayTest(iterations = 300)
     void dropOldestRacingStopLeavesTheWaitingEventsToTheStop() throws Exception {
         Destination destination = new Destination(Destination.MAIN, "group", "stream", 0);
-        Budget budget = new Budget(3 * (96 + LogEvent.QUEUE_OVERHEAD_BYTES));
-        Ledger ledger = new Ledger(budget);
-        EventQueue queue = new EventQueue(settings().overflowPolicy(OverflowPolicy.DROP_OLDEST).build(), budget,
-                ledger, () -> {
-                });
-        for (int i = 0; i < 3; i++) {
-            assertNull(queue.offer(event(destination, i, 96)));
-        }
+        Ledger ledger = new Ledger(new Budget(3 * (96 + LogEvent.QUEUE_OVERHEAD_BYTES)));
+        EventQueue queue = fullDropOldestQueue(destination, ledger);
         Thread logging = new Thread(() -> queue.offer(event(destination, 9, 96)));
         logging.start();
         queue.close();
@@ -273,6 +261,17 @@ class ShippingFrayTest {
             Thread.yield();
         }
         assertEquals(1, closes.get(), "closes of the client");
+    }
+
+    /** A DROP_OLDEST queue whose budget holds exactly the three 96-byte events waiting in it. */
+    private static EventQueue fullDropOldestQueue(Destination destination, Ledger ledger) {
+        EventQueue queue = new EventQueue(settings().overflowPolicy(OverflowPolicy.DROP_OLDEST).build(),
+                ledger.budget(), ledger, () -> {
+                });
+        for (int i = 0; i < 3; i++) {
+            assertNull(queue.offer(event(destination, i, 96)));
+        }
+        return queue;
     }
 
     private static LogEvent event(Destination destination, long timestamp, int messageBytes) {
