@@ -2,10 +2,14 @@ package io.github.cloudwatchlogging.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.github.cloudwatchlogging.actuate.CloudWatchLoggingEndpoint;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
+import io.github.cloudwatchlogging.shipping.ShipperThread;
 import io.github.cloudwatchlogging.testsupport.MotoServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
-/** Routes send chosen events to further groups or streams as well, each with its own queue and statistics. */
+/** Routes send chosen events to further groups or streams as well, through the one shipper, each with its own statistics. */
 @ExtendWith(OutputCaptureExtension.class)
 class RoutesApplicationTests {
 
@@ -39,6 +43,7 @@ class RoutesApplicationTests {
 
     @Test
     void errorsAlsoToTheirOwnGroupAndOneLoggersEventsAlsoToTheirOwnStream() {
+        Set<Thread> before = shipperThreads();
         ConfigurableApplicationContext context = application(RoutedApplication.class, WebApplicationType.NONE).run(
                 args("--logging.cloudwatch.routes.errors.log-group=/routes/errors",
                         "--logging.cloudwatch.routes.errors.level=error",
@@ -53,6 +58,12 @@ class RoutesApplicationTests {
         CloudWatchLogShipping shipping = context.getBean(CloudWatchLogShipping.class);
         await().atMost(Duration.ofSeconds(15))
             .until(() -> sent(shipping.statistics("errors")) == 2 && sent(shipping.statistics("orders")) == 2);
+        // One worker and one sender pool for the main destination and both routes (the pool's size is max-in-flight).
+        Set<Thread> started = shipperThreads();
+        started.removeAll(before);
+        assertThat(started).extracting(Thread::getName)
+            .containsOnlyOnce("cloudwatch-logging-worker")
+            .allMatch((name) -> name.equals("cloudwatch-logging-worker") || name.matches("cloudwatch-logging-sender-[1-4]"));
         CloudWatchLoggingEndpoint.ShippingDescriptor status = context.getBean(CloudWatchLoggingEndpoint.class)
             .status();
         assertThat(status.routes()).containsOnlyKeys("errors", "orders");
@@ -94,6 +105,14 @@ class RoutesApplicationTests {
         assertThatException().isThrownBy(() -> application(RoutedApplication.class, WebApplicationType.NONE)
             .run(args("--logging.cloudwatch.routes.errors.log-group=aws/reserved")));
         assertThat(output).contains("logging.cloudwatch.routes.errors.log-group:");
+    }
+
+    private static Set<Thread> shipperThreads() {
+        return Thread.getAllStackTraces()
+            .keySet()
+            .stream()
+            .filter((thread) -> thread instanceof ShipperThread && thread.isAlive())
+            .collect(Collectors.toCollection(HashSet::new));
     }
 
     private static long sent(ShipperStatistics statistics) {

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -181,6 +182,37 @@ class CoreFindingsTests {
         release.countDown();
         // Before: stop closed the client only when nothing was in flight, and no one closed it later.
         await().atMost(Duration.ofSeconds(5)).untilTrue(closed);
+    }
+
+    @Test
+    void finding10TheRequestIsBuiltOnceForEveryAttemptAndCountedInTheBudgetWhileInFlight() throws Exception {
+        AtomicInteger builds = new AtomicInteger();
+        AtomicInteger attempts = new AtomicInteger();
+        CountDownLatch retrying = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        LogShipper shipper = shipper(settings().maxBatchEvents(1));
+        shipper.start((batch) -> {
+            batch.request(StringBuilder.class, (built) -> {
+                builds.incrementAndGet();
+                return new StringBuilder();
+            });
+            if (attempts.incrementAndGet() == 1) {
+                throw unavailable();
+            }
+            retrying.countDown();
+            awaitQuietly(release);
+            return PutResult.ALL_ACCEPTED;
+        });
+        shipper.offer(T0, "x".repeat(100));
+        assertThat(retrying.await(5, TimeUnit.SECONDS)).isTrue();
+        // Before: every attempt built the SDK request again, and the budget counted only the queued event.
+        assertThat(shipper.statistics().queuedBytes())
+            .isEqualTo(100 + LogEvent.QUEUE_OVERHEAD_BYTES + Batch.requestBytes(100 + LogEvent.PUT_OVERHEAD_BYTES, 1));
+        release.countDown();
+        assertThat(shipper.flush(Duration.ofSeconds(5)).completed()).isTrue();
+        assertThat(attempts).hasValue(2);
+        assertThat(builds).hasValue(1);
+        assertThat(shipper.statistics().queuedBytes()).isZero();
     }
 
     @Test
