@@ -17,6 +17,8 @@ import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.core.env.Environment;
 
 /**
@@ -24,7 +26,7 @@ import org.springframework.core.env.Environment;
  * to the context's AWS settings once every bean exists, and drained when the context closes, before the
  * application's AWS clients are closed. Its statistics feed the actuator endpoint.
  */
-public class CloudWatchLogShipping implements SmartInitializingSingleton, DisposableBean {
+public class CloudWatchLogShipping implements SmartInitializingSingleton, DisposableBean, ApplicationContextAware {
 
     private final CloudWatchLoggingProperties properties;
 
@@ -37,6 +39,9 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
     private final List<CloudWatchLogsClientCustomizer> customizers;
 
     private volatile @Nullable CloudWatchLoggingInstallation installation;
+
+    /** What this context counts as among the installation's users: the context itself. */
+    private @Nullable Object user;
 
     private final List<RoutedListener> requestListeners = new CopyOnWriteArrayList<>();
 
@@ -56,11 +61,16 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
     }
 
     @Override
+    public void setApplicationContext(ApplicationContext context) {
+        this.user = context;
+    }
+
+    @Override
     public void afterSingletonsInstantiated() {
         ShipperSettings settings = CloudWatchLoggingSettings.create(this.properties, this.environment);
         CloudWatchLoggingInstallation current = CloudWatchLoggingInstallation.install(settings,
                 CloudWatchLoggingSettings.createRoutes(this.properties, this.environment, settings), this.properties,
-                this.environment);
+                user());
         if (current == null) {
             return;
         }
@@ -117,12 +127,17 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
         return (current != null) ? current.shipper().flush(timeout) : null;
     }
 
+    private Object user() {
+        Object context = this.user;
+        return (context != null) ? context : this;
+    }
+
     @Override
     public void destroy() {
         CloudWatchLoggingInstallation current = this.installation;
         if (current != null) {
             this.requestListeners.forEach((routed) -> routed.removeFrom(current));
-            current.release(this.environment);
+            current.release(user());
         }
     }
 

@@ -53,11 +53,19 @@ public class CloudWatchLoggingApplicationListener implements GenericApplicationL
                 this.environment = prepared.getEnvironment();
                 install(prepared.getEnvironment());
             }
-            else if (event instanceof ApplicationFailedEvent) {
-                startFromProperties();
+            else if (event instanceof ApplicationFailedEvent failed) {
+                startFromProperties(failed.getApplicationContext());
             }
             else if (event instanceof ContextClosedEvent closed) {
                 releaseWithoutBean(closed.getApplicationContext());
+            }
+            else if (event instanceof ApplicationPreparedEvent prepared) {
+                CloudWatchLoggingInstallation installation = CloudWatchLoggingInstallation.current();
+                if (installation != null) {
+                    installation.replaceUser(prepared.getApplicationContext().getEnvironment(),
+                            prepared.getApplicationContext());
+                }
+                CloudWatchLoggingInstallation.reattach();
             }
             else {
                 CloudWatchLoggingInstallation.reattach();
@@ -91,7 +99,7 @@ public class CloudWatchLoggingApplicationListener implements GenericApplicationL
     private void releaseWithoutBean(ApplicationContext context) {
         CloudWatchLoggingInstallation installation = CloudWatchLoggingInstallation.current();
         if (installation != null && context.getBeanNamesForType(CloudWatchLogShipping.class, false, false).length == 0) {
-            installation.release(context.getEnvironment());
+            installation.release(context);
         }
     }
 
@@ -99,7 +107,7 @@ public class CloudWatchLoggingApplicationListener implements GenericApplicationL
      * The start-up failed, perhaps before the context existed: ship what was buffered and the failure report
      * that follows, with a client built from the properties, and deliver it all when the JVM exits.
      */
-    private void startFromProperties() {
+    private void startFromProperties(@Nullable ApplicationContext context) {
         CloudWatchLoggingInstallation installation = CloudWatchLoggingInstallation.current();
         ConfigurableEnvironment env = this.environment;
         if (installation == null || env == null) {
@@ -110,7 +118,12 @@ public class CloudWatchLoggingApplicationListener implements GenericApplicationL
             installation.startSending(AwsConnectionSettings.fromEnvironment(properties, env)::lazySender);
         }
         Runtime.getRuntime()
-            .addShutdownHook(new Thread(() -> installation.release(env), "cloudwatch-logging-failed-start"));
+            .addShutdownHook(new Thread(() -> {
+                installation.release(env); // the failure came before the context existed
+                if (context != null) {
+                    installation.release(context);
+                }
+            }, "cloudwatch-logging-failed-start"));
     }
 
 }

@@ -41,8 +41,9 @@ public final class CloudWatchLoggingInstallation {
     private final Map<String, Destination> routes;
 
     /**
-     * The environments of the application contexts using it, by identity; guarded by the class. Counted by the
-     * early listener as soon as a context starts, and by the context's own bean, whichever comes first.
+     * The application contexts using it, by identity; guarded by the class. The early listener counts a starting
+     * application by its environment, the only thing it has, and swaps in the context once it exists (two
+     * applications may share one environment); the context's own bean counts the context.
      */
     private final Set<Object> users = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -63,7 +64,7 @@ public final class CloudWatchLoggingInstallation {
 
     /**
      * The running installation, or a new one, buffering, attached to the root logger, with {@code user} (an
-     * application context's environment) counted as one of its users in the same step, so that no other context's
+     * application context, or the environment of one being started) counted as one of its users in the same step, so that no other context's
      * release can stop it in between. Returns null when neither Logback nor Log4j2 is the logging system, or the user
      * declared an appender of ours in their own configuration.
      * @throws InvalidCloudWatchLoggingPropertiesException when the format is one the logging system cannot build
@@ -124,6 +125,15 @@ public final class CloudWatchLoggingInstallation {
     /** The destination of each route, by route name. */
     public Map<String, Destination> routes() {
         return this.routes;
+    }
+
+    /** The application started as {@code environment} now has its context: it counts as that from now on. */
+    void replaceUser(Object environment, Object context) {
+        synchronized (CloudWatchLoggingInstallation.class) {
+            if (this.users.remove(environment)) {
+                this.users.add(context);
+            }
+        }
     }
 
     /**

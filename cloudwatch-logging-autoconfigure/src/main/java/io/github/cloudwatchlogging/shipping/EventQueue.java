@@ -38,6 +38,9 @@ final class EventQueue {
 
     private final Object space = new Object();
 
+    /** Evictions and close() exclude each other: an event is never evicted after the stop began. */
+    private final Object evictions = new Object();
+
     private final Budget budget;
 
     private final Ledger ledger;
@@ -116,7 +119,9 @@ final class EventQueue {
 
     /** Refuses all further events and wakes producers blocked for room. */
     void close() {
-        this.budget.close();
+        synchronized (this.evictions) {
+            this.budget.close();
+        }
         synchronized (this.space) {
             this.space.notifyAll();
         }
@@ -159,19 +164,22 @@ final class EventQueue {
      */
     private @Nullable DropReason evictAndOffer(LogEvent event) {
         while (!tryAdmit(event)) {
-            if (this.budget.isClosed()) {
-                return DropReason.NOT_RUNNING; // what waits now is the stop's to deliver, not ours to evict
+            // Under the lock close() takes too: once the stop began, what waits is the stop's to deliver.
+            synchronized (this.evictions) {
+                if (this.budget.isClosed()) {
+                    return DropReason.NOT_RUNNING;
+                }
+                long held = this.budget.eventBytes() - bytes(this.waiting.get());
+                if (held + event.reservedBytes() > this.budget.admissionBytes()) {
+                    return DropReason.QUEUE_FULL;
+                }
+                LogEvent oldest = this.events.poll();
+                if (oldest == null) {
+                    return DropReason.QUEUE_FULL;
+                }
+                this.waiting.addAndGet(-pack(oldest.targets().length, oldest.reservedBytes()));
+                this.ledger.settleEvicted(oldest);
             }
-            long held = this.budget.eventBytes() - bytes(this.waiting.get());
-            if (held + event.reservedBytes() > this.budget.admissionBytes()) {
-                return DropReason.QUEUE_FULL;
-            }
-            LogEvent oldest = this.events.poll();
-            if (oldest == null) {
-                return DropReason.QUEUE_FULL;
-            }
-            this.waiting.addAndGet(-pack(oldest.targets().length, oldest.reservedBytes()));
-            this.ledger.settleEvicted(oldest);
         }
         return null;
     }

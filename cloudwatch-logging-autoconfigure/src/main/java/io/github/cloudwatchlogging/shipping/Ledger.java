@@ -56,7 +56,7 @@ final class Ledger {
      */
     void chargeRequest(Batch batch) {
         synchronized (this.lock) {
-            if (!batch.isSettled()) {
+            if (!batch.isSettled() && batch.requestBytes() == 0) { // once, however often it is handed over
                 long bytes = batch.estimatedRequestBytes();
                 batch.chargeRequest(bytes);
                 this.budget.chargeRequest(bytes);

@@ -144,9 +144,12 @@ public final class LogShipper {
 
     /**
      * Queues one event for each of the destinations, encoded once. The array is kept, not copied: pass one that
-     * never changes, of destinations of this shipper, without repeats.
+     * never changes, of destinations of this shipper, without repeats; an empty one is refused.
      */
     public boolean offer(long timestamp, byte[] utf8Message, Destination[] targets) {
+        if (targets.length == 0) {
+            return false; // nowhere to go, and no destination's books to count it in
+        }
         byte[] message = EventMessages.prepare(utf8Message, this.settings.maxEventBytes());
         boolean truncated = EventMessages.isTruncated(message, utf8Message);
         for (Destination target : targets) {

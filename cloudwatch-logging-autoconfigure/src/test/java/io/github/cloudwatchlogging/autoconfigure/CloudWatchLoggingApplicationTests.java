@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.logging.LoggingInitializationContext;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -278,6 +279,24 @@ class CloudWatchLoggingApplicationTests {
     }
 
     @Test
+    void aChildContextSharingItsParentsEnvironmentDoesNotStopTheParentsShipping() {
+        ConfigurableApplicationContext parent = application(TestApplication.class, WebApplicationType.NONE)
+            .run(properties("/it/shared-environment"));
+        // A child without the starter's bean (it finds the parent's), built on the parent's own Environment.
+        ConfigurableApplicationContext child = new SpringApplicationBuilder(PlainChild.class).parent(parent)
+            .environment(parent.getEnvironment())
+            .web(WebApplicationType.NONE)
+            .run();
+        child.close();
+        LoggerFactory.getLogger("com.example.Parent").info("logged after the child closed");
+        CloudWatchLogShipping shipping = parent.getBean(CloudWatchLogShipping.class);
+        assertThat(shipping.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        parent.close();
+        assertThat(readAll("/it/shared-environment")).filteredOn((m) -> m.contains("logged after the child closed"))
+            .hasSize(1);
+    }
+
+    @Test
     void anAppenderDeclaredInLogbackSpringXmlIsTheOnlyOne() {
         ConfigurableApplicationContext context = application(TestApplication.class, WebApplicationType.NONE)
             .run(properties("/it/declared", "--logging.config=classpath:logback-user-declared.xml"));
@@ -293,6 +312,11 @@ class CloudWatchLoggingApplicationTests {
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class TestApplication {
+
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class PlainChild {
 
     }
 
