@@ -322,12 +322,6 @@ public final class LogShipper {
         }
     }
 
-    /** Whether the client was closed; for tests of a stop that gave up with calls under way. */
-    boolean isClientClosed() {
-        Senders pool = this.senders;
-        return pool != null && pool.isClientClosed();
-    }
-
     /**
      * What a flush did.
      *

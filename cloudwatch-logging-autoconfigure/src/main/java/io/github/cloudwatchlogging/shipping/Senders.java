@@ -174,10 +174,6 @@ final class Senders {
         }
     }
 
-    boolean isClientClosed() {
-        return this.closed.get();
-    }
-
     private void closeClient() {
         if (this.closed.compareAndSet(false, true)) {
             try {
