@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * and the waiting events reach what it said would complete a batch, never for every event.
  */
 final class EventQueue {
+
+    /** How often the waiting events are looked at again for one a call announced and has not enqueued yet. */
+    static final long ANNOUNCED_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private static final int COUNT_SHIFT = 40;
 
@@ -115,6 +119,26 @@ final class EventQueue {
             this.waiting.addAndGet(-announced);
         }
         return count;
+    }
+
+    /**
+     * After a stop that gave up (or a shipper never started): counts every waiting event undelivered, waiting a
+     * little for calls that reserved before the stop and have not enqueued yet (a few instructions each, unless
+     * their thread is descheduled).
+     */
+    void settleAllWaiting(DropReason reason, long waitNanos) {
+        LogEvent[] chunk = new LogEvent[256];
+        long giveUp = System.nanoTime() + waitNanos;
+        while (waitingEvents() > 0 && System.nanoTime() - giveUp < 0) {
+            int count = drainTo(chunk);
+            for (int i = 0; i < count; i++) {
+                this.ledger.settleUnbatched(chunk[i], reason);
+                chunk[i] = null;
+            }
+            if (count == 0) {
+                LockSupport.parkNanos(ANNOUNCED_POLL_NANOS);
+            }
+        }
     }
 
     /** Refuses all further events and wakes producers blocked for room. */

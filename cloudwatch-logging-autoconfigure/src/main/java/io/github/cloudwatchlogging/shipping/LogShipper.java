@@ -237,7 +237,8 @@ public final class LogShipper {
             this.queue.close();
             wakeWorker();
             if (pool == null) {
-                dropWaiting();
+                // Never started: what was buffered is undelivered, including events of calls that reserved before.
+                this.queue.settleAllWaiting(DropReason.SHUTDOWN_TIMEOUT, Worker.ANNOUNCED_WAIT_NANOS);
             }
             else if (!await(this.drained, deadline)) {
                 abandon(pool);
@@ -275,21 +276,6 @@ public final class LogShipper {
         }
         for (Batch batch : this.ledger.unsettledBatches()) {
             this.ledger.settleDropped(batch, DropReason.SHUTDOWN_TIMEOUT);
-        }
-    }
-
-    /** Never started: what was buffered is undelivered, including events of calls that reserved before the stop. */
-    private void dropWaiting() {
-        LogEvent[] chunk = new LogEvent[256];
-        long giveUp = System.nanoTime() + Worker.ANNOUNCED_WAIT_NANOS;
-        while (this.queue.waitingEvents() > 0 && System.nanoTime() - giveUp < 0) {
-            int count = this.queue.drainTo(chunk);
-            for (int i = 0; i < count; i++) {
-                this.ledger.settleUnbatched(chunk[i], DropReason.SHUTDOWN_TIMEOUT);
-            }
-            if (count == 0) {
-                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
-            }
         }
     }
 

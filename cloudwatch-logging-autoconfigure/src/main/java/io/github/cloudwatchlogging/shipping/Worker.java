@@ -15,8 +15,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Worker implements Runnable {
 
-    /** How often the worker looks again for an event a logging call announced and has not enqueued yet. */
-    private static final long ANNOUNCED_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     /**
      * How long a stop that gave up waits for calls that reserved before it to enqueue (a few instructions each,
@@ -112,7 +110,7 @@ final class Worker implements Runnable {
                 return true;
             }
             // A logging call that reserved before the stop has not enqueued yet: it will in a moment.
-            LockSupport.parkNanos(this, ANNOUNCED_POLL_NANOS);
+            LockSupport.parkNanos(this, EventQueue.ANNOUNCED_POLL_NANOS);
             return false;
         }
         park(taken == 0);
@@ -250,7 +248,7 @@ final class Worker implements Runnable {
             if (reached) {
                 if (pollSoon) {
                     // Announced but not enqueued yet: the call wakes the worker once it has; the timeout is a net.
-                    LockSupport.parkNanos(this, ANNOUNCED_POLL_NANOS);
+                    LockSupport.parkNanos(this, EventQueue.ANNOUNCED_POLL_NANOS);
                 }
                 return;
             }
@@ -284,17 +282,7 @@ final class Worker implements Runnable {
                 this.ledger.settleDropped(batch, DropReason.SHUTDOWN_TIMEOUT);
             }
         }
-        long giveUp = System.nanoTime() + ANNOUNCED_WAIT_NANOS;
-        while (this.queue.waitingEvents() > 0 && System.nanoTime() - giveUp < 0) {
-            int count = this.queue.drainTo(this.chunk);
-            for (int i = 0; i < count; i++) {
-                this.ledger.settleUnbatched(this.chunk[i], DropReason.SHUTDOWN_TIMEOUT);
-                this.chunk[i] = null;
-            }
-            if (count == 0) {
-                LockSupport.parkNanos(this, ANNOUNCED_POLL_NANOS);
-            }
-        }
+        this.queue.settleAllWaiting(DropReason.SHUTDOWN_TIMEOUT, ANNOUNCED_WAIT_NANOS);
     }
 
     private Batcher batcher(Destination destination) {
