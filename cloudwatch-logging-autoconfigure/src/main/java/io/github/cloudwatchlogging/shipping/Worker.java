@@ -214,7 +214,16 @@ final class Worker implements Runnable {
     private void send(Batch batch) {
         this.nextSequence++;
         this.ledger.cut(batch);
-        if (!this.senders.dispatch(batch)) {
+        boolean handedOver;
+        try {
+            handedOver = this.senders.dispatch(batch);
+        }
+        catch (RuntimeException | Error ex) {
+            // Cut, so in the ledger: unsettled, it would hold every later flush. The caller reports the error.
+            this.ledger.settleDropped(batch, DropReason.FAILED);
+            throw ex;
+        }
+        if (!handedOver) {
             // The stop gave up before a sender was free: the batch is undelivered (settled once, whoever is first).
             this.ledger.settleDropped(batch, DropReason.SHUTDOWN_TIMEOUT);
         }
