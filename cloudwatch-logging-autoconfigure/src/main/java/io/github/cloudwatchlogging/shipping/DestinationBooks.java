@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The running totals of one destination. Logging threads touch only striped adders ({@link #accepted},
- * {@link #refused}, {@link #truncated}). An accepted event leaves the books only through one of the settle methods,
- * which the {@link Ledger} alone calls, under its lock, in the same step as it gives the event's budget back: so
- * a snapshot, taken under that lock too, always balances.
+ * {@link #refused}, {@link #evicted}, {@link #truncated}). Otherwise an accepted event leaves the books only through
+ * one of the settle methods, which the {@link Ledger} alone calls, under its lock, in the same step as it gives the
+ * event's budget back: so a snapshot, taken under that lock too, balances whenever no logging call is under way.
  */
 final class DestinationBooks {
 
@@ -59,6 +59,16 @@ final class DestinationBooks {
     /** The queue refused the event {@link #accepted} counted: it never entered the queue. */
     void refused(DropReason reason) {
         this.refused[reason.ordinal()].increment();
+        this.accepted.decrement();
+    }
+
+    /**
+     * The queue evicted an event {@link #accepted} counted, for a newer one. Counted on the logging thread with
+     * striped adders like a refusal, never under the ledger's lock: a logging call never waits for the worker or a
+     * sender to finish settling.
+     */
+    void evicted() {
+        this.refused[DropReason.EVICTED.ordinal()].increment();
         this.accepted.decrement();
     }
 

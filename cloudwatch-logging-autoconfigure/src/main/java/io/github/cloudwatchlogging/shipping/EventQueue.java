@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.jspecify.annotations.Nullable;
 
@@ -42,8 +43,11 @@ final class EventQueue {
 
     private final Object space = new Object();
 
-    /** Evictions and close() exclude each other: an event is never evicted after the stop began. */
-    private final Object evictions = new Object();
+    /**
+     * Evictions (read side, so that evicting threads never wait for each other) and close() (write side) exclude
+     * each other: an event is never evicted after the stop began.
+     */
+    private final ReentrantReadWriteLock evictions = new ReentrantReadWriteLock();
 
     private final Budget budget;
 
@@ -143,8 +147,12 @@ final class EventQueue {
 
     /** Refuses all further events and wakes producers blocked for room. */
     void close() {
-        synchronized (this.evictions) {
+        this.evictions.writeLock().lock();
+        try {
             this.budget.close();
+        }
+        finally {
+            this.evictions.writeLock().unlock();
         }
         synchronized (this.space) {
             this.space.notifyAll();
@@ -189,7 +197,8 @@ final class EventQueue {
     private @Nullable DropReason evictAndOffer(LogEvent event) {
         while (!tryAdmit(event)) {
             // Under the lock close() takes too: once the stop began, what waits is the stop's to deliver.
-            synchronized (this.evictions) {
+            this.evictions.readLock().lock();
+            try {
                 if (this.budget.isClosed()) {
                     return DropReason.NOT_RUNNING;
                 }
@@ -203,6 +212,9 @@ final class EventQueue {
                 }
                 this.waiting.addAndGet(-pack(oldest.targets().length, oldest.reservedBytes()));
                 this.ledger.settleEvicted(oldest);
+            }
+            finally {
+                this.evictions.readLock().unlock();
             }
         }
         return null;

@@ -107,9 +107,18 @@ final class Ledger {
         this.onSettled.run();
     }
 
-    /** An event evicted from the queue for a newer one: for each of its destinations. */
+    /**
+     * An event evicted from the queue for a newer one, on the logging thread: counted for each of its destinations
+     * with the books' striped adders, not under the lock, so that the logging call never waits on the worker or a
+     * sender. Like a refusal, it is in the books once the call returns.
+     */
     void settleEvicted(LogEvent event) {
-        settleUnbatched(event, DropReason.EVICTED);
+        Destination[] targets = event.targets();
+        for (Destination target : targets) {
+            target.books().evicted();
+        }
+        this.budget.release(targets.length, (long) event.queueSize() * targets.length);
+        this.onSettled.run();
     }
 
     /** An event given up before the worker batched it (at a stop that gave up): for each of its destinations. */

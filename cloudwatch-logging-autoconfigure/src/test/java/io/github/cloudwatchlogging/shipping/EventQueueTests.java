@@ -2,6 +2,7 @@ package io.github.cloudwatchlogging.shipping;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -71,6 +72,37 @@ class EventQueueTests {
         }
         assertThat(evicted()).isEqualTo(2);
         assertThat(takeOne(queue).timestamp()).isEqualTo(2);
+    }
+
+    /**
+     * CI failure of OverflowBooksTests (DROP_OLDEST, the logging thread blocked once): an eviction settled under the
+     * ledger's lock, which a sender or the worker may hold. Here another thread holds that lock until the evicting
+     * call returns, or 5 s: the call must not need it.
+     */
+    @Test
+    void dropOldestEvictsWithoutWaitingForTheLedgersLock() throws Exception {
+        EventQueue queue = queue(OverflowPolicy.DROP_OLDEST, 10_000);
+        for (int i = 0; i < 10; i++) {
+            queue.offer(event(i));
+        }
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch callReturned = new CountDownLatch(1);
+        CompletableFuture<Boolean> returnedWhileHeld = CompletableFuture.supplyAsync(() -> this.ledger.read(() -> {
+            holding.countDown();
+            try {
+                return callReturned.await(5, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }));
+        holding.await();
+        assertThat(queue.offer(event(10))).isNull();
+        callReturned.countDown();
+        assertThat(returnedWhileHeld.get(10, TimeUnit.SECONDS)).as("the call returned while the lock was held").isTrue();
+        assertThat(evicted()).isEqualTo(1);
+        assertThat(this.budget.events()).isEqualTo(10);
     }
 
     @Test
