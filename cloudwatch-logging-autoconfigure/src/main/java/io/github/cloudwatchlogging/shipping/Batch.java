@@ -69,6 +69,11 @@ public final class Batch {
         return Collections.unmodifiableList(Arrays.asList(this.events));
     }
 
+    /** The events themselves, not a copy: for the shipper's own loops, which change nothing. */
+    LogEvent[] eventArray() {
+        return this.events;
+    }
+
     public int size() {
         return this.events.length;
     }

@@ -23,6 +23,9 @@ public final class Destination {
 
     private final DestinationBooks books = new DestinationBooks();
 
+    /** Its number in the spool; -1 without one. Set before the shipper starts. */
+    private volatile int spoolId = -1;
+
     private final CopyOnWriteArrayList<RequestListener> requestListeners = new CopyOnWriteArrayList<>();
 
     Destination(String name, String logGroup, String logStream, int index) {
@@ -48,6 +51,14 @@ public final class Destination {
     /** Its position among the shipper's destinations, from 0 (the main one). */
     int index() {
         return this.index;
+    }
+
+    int spoolId() {
+        return this.spoolId;
+    }
+
+    void spoolId(int id) {
+        this.spoolId = id;
     }
 
     DestinationBooks books() {

@@ -22,11 +22,20 @@ public enum DropReason {
     SHUTDOWN_TIMEOUT,
 
     /** The shipper failed to batch the event: an internal error, reported with its stack trace. */
-    FAILED;
+    FAILED,
+
+    /** The spool was at its capacity (the overflow policy applied to it). */
+    SPOOL_FULL,
+
+    /**
+     * Not lost: still undelivered when the shutdown timeout ran out (or the shipper stopped before recovery
+     * queued it), and kept in the spool, which the next process started on the same directory ships.
+     */
+    LEFT_IN_SPOOL;
 
     /** Whether events dropped for this reason were refused by the logging call itself, never queued. */
     public boolean beforeQueueing() {
-        return this != EVICTED && this != SHUTDOWN_TIMEOUT && this != FAILED;
+        return this != EVICTED && this != SHUTDOWN_TIMEOUT && this != FAILED && this != LEFT_IN_SPOOL;
     }
 
 }

@@ -86,8 +86,19 @@ final class EventQueue {
         return switch (this.policy) {
             case DROP_NEWEST -> DropReason.QUEUE_FULL;
             case DROP_OLDEST -> evictAndOffer(event);
-            case BLOCK -> waitAndOffer(event);
+            case BLOCK -> waitAndOffer(event, this.blockTimeoutNanos);
         };
+    }
+
+    /**
+     * Queues an event the spool recovered, waiting for room as long as it takes; refused only once the queue is
+     * closed, or when the event alone is larger than the budget.
+     */
+    @Nullable DropReason offerRecovered(LogEvent event) {
+        if (event.reservedBytes() > this.budget.admissionBytes()) {
+            return DropReason.LARGER_THAN_QUEUE;
+        }
+        return waitAndOffer(event, Long.MAX_VALUE);
     }
 
     /** Announce, reserve, enqueue; nothing in between can block. */
@@ -220,8 +231,8 @@ final class EventQueue {
         return null;
     }
 
-    private @Nullable DropReason waitAndOffer(LogEvent event) {
-        long deadline = System.nanoTime() + this.blockTimeoutNanos;
+    private @Nullable DropReason waitAndOffer(LogEvent event, long timeoutNanos) {
+        long start = System.nanoTime();
         this.blockedProducers.incrementAndGet();
         try {
             synchronized (this.space) {
@@ -229,7 +240,7 @@ final class EventQueue {
                     if (this.budget.isClosed()) {
                         return DropReason.NOT_RUNNING;
                     }
-                    long remaining = deadline - System.nanoTime();
+                    long remaining = timeoutNanos - (System.nanoTime() - start);
                     if (remaining <= 0) {
                         return DropReason.BLOCK_TIMEOUT;
                     }

@@ -61,6 +61,16 @@ final class FailureReports implements Senders.FailureReporter {
         target.error(message, null);
     }
 
+    /** The stop gave up on events the spool keeps: not lost, shipped by the next process on the directory. */
+    static void leftInSpool(ShipperDiagnostics target, long kept, String reason, java.nio.file.Path directory) {
+        String message = "cloudwatch-logging: " + kept + " log events were not delivered because " + reason
+                + "; they are kept in the spool at " + directory + " and the next start on it ships them";
+        if (!target.writesToStderr()) {
+            System.err.println(message);
+        }
+        target.warn(message, null);
+    }
+
     @Override
     public void dispatchFailed(Throwable failure) {
         this.diagnostics.error("dispatch", "cloudwatch-logging: no sender thread could take a batch ("

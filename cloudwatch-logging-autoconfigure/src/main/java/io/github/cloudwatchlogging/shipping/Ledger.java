@@ -9,11 +9,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.github.cloudwatchlogging.spool.Spool;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where every accepted event leaves the books: each batch, and each event settled outside a batch, is counted
  * with its outcome and gives back its budget in one step under one lock. It also knows which batches are still
  * unsettled, by the worker's sequence number, which is what a flush waits on: everything cut up to a position,
  * however out of order the batches settle.
+ * <p>
+ * With a spool, it settles each event's record as well, once the books have it, outside the lock: what a stop
+ * gave up on is not settled there but counted {@link DropReason#LEFT_IN_SPOOL}, for the next process to ship.
  */
 final class Ledger {
 
@@ -30,8 +36,15 @@ final class Ledger {
     private Runnable onSettled = () -> {
     };
 
+    private final @Nullable Spool spool;
+
     Ledger(Budget budget) {
+        this(budget, null);
+    }
+
+    Ledger(Budget budget, @Nullable Spool spool) {
         this.budget = budget;
+        this.spool = spool;
     }
 
     Budget budget() {
@@ -47,6 +60,14 @@ final class Ledger {
     void cut(Batch batch) {
         synchronized (this.lock) {
             this.unsettled.put(batch.sequence(), batch);
+        }
+        if (this.spool != null) {
+            // Before the first call: a record the next process finds marked may have arrived already.
+            for (LogEvent event : batch.eventArray()) {
+                if (event.isSpooled()) {
+                    this.spool.markHandedOver(event.spoolPosition());
+                }
+            }
         }
     }
 
@@ -88,6 +109,18 @@ final class Ledger {
     }
 
     void settleDropped(Batch batch, DropReason reason) {
+        if (reason == DropReason.SHUTDOWN_TIMEOUT && this.spool != null) {
+            int spooled = 0;
+            for (LogEvent event : batch.eventArray()) {
+                spooled += event.isSpooled() ? 1 : 0;
+            }
+            int kept = spooled;
+            settle(batch, (books) -> {
+                books.settleDropped(DropReason.SHUTDOWN_TIMEOUT, batch.size() - kept);
+                books.settleDropped(DropReason.LEFT_IN_SPOOL, kept);
+            }, false);
+            return;
+        }
         settle(batch, (books) -> books.settleDropped(reason, batch.size()));
     }
 
@@ -104,6 +137,11 @@ final class Ledger {
             destination.books().settleRejected(reason, 1);
             this.budget.release(1, event.queueSize());
         }
+        if (this.spool != null && event.isSpooled()) {
+            Spool.Settlement records = this.spool.settlement();
+            records.settle(event.spoolPosition(), destination.spoolId());
+            records.finish();
+        }
         this.onSettled.run();
     }
 
@@ -118,6 +156,7 @@ final class Ledger {
             target.books().evicted();
         }
         this.budget.release(targets.length, (long) event.queueSize() * targets.length);
+        settleRecord(event, 0);
         this.onSettled.run();
     }
 
@@ -130,11 +169,16 @@ final class Ledger {
     void settleUnbatched(LogEvent event, DropReason reason, int firstTarget) {
         Destination[] targets = event.targets();
         int count = targets.length - firstTarget;
+        boolean kept = reason == DropReason.SHUTDOWN_TIMEOUT && this.spool != null && event.isSpooled();
+        DropReason counted = kept ? DropReason.LEFT_IN_SPOOL : reason;
         synchronized (this.lock) {
             for (int i = firstTarget; i < targets.length; i++) {
-                targets[i].books().settleDropped(reason, 1);
+                targets[i].books().settleDropped(counted, 1);
             }
             this.budget.release(count, (long) event.queueSize() * count);
+        }
+        if (!kept) {
+            settleRecord(event, firstTarget);
         }
         this.onSettled.run();
     }
@@ -147,6 +191,10 @@ final class Ledger {
     }
 
     private void settle(Batch batch, Consumer<DestinationBooks> outcome) {
+        settle(batch, outcome, true);
+    }
+
+    private void settle(Batch batch, Consumer<DestinationBooks> outcome, boolean settleRecords) {
         if (!batch.settle()) {
             return;
         }
@@ -162,7 +210,30 @@ final class Ledger {
                 this.flushes.poll().done().complete(null);
             }
         }
+        if (settleRecords && this.spool != null && destination != null) {
+            Spool.Settlement records = this.spool.settlement();
+            int id = destination.spoolId();
+            for (LogEvent event : batch.eventArray()) {
+                if (event.isSpooled()) {
+                    records.settle(event.spoolPosition(), id);
+                }
+            }
+            records.finish();
+        }
         this.onSettled.run();
+    }
+
+    /** Settles an event's record in the spool for its destinations from {@code firstTarget} on. */
+    private void settleRecord(LogEvent event, int firstTarget) {
+        if (this.spool == null || !event.isSpooled()) {
+            return;
+        }
+        Spool.Settlement records = this.spool.settlement();
+        Destination[] targets = event.targets();
+        for (int i = firstTarget; i < targets.length; i++) {
+            records.settle(event.spoolPosition(), targets[i].spoolId());
+        }
+        records.finish();
     }
 
     private boolean isSettledUpTo(long sequence) {

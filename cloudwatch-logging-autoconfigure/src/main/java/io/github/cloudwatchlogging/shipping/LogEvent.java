@@ -11,8 +11,8 @@ public final class LogEvent {
     public static final int PUT_OVERHEAD_BYTES = 26;
 
     /**
-     * What one queued event costs in heap beyond its message bytes: the event (32), its array's header (16) and
-     * the queue node (24), with room for alignment; measured by the benchmarks' retained-heap figure. The byte
+     * What one queued event costs in heap beyond its message bytes: the event (40), its array's header (16) and
+     * the queue node (24); measured by the benchmarks' retained-heap figure. The byte
      * budget counts this so that it bounds memory, not just payload.
      */
     public static final int QUEUE_OVERHEAD_BYTES = 80;
@@ -27,19 +27,27 @@ public final class LogEvent {
 
     private final int queueSize;
 
+    /** Where its record is in the spool, or a negative number when it is in memory only. */
+    private final long spoolPosition;
+
     public LogEvent(long timestamp, byte[] message) {
-        this(timestamp, message, NONE, message.length + QUEUE_OVERHEAD_BYTES);
+        this(timestamp, message, NONE, message.length + QUEUE_OVERHEAD_BYTES, -1);
     }
 
     LogEvent(long timestamp, byte[] message, Destination[] targets) {
-        this(timestamp, message, targets, message.length + QUEUE_OVERHEAD_BYTES);
+        this(timestamp, message, targets, message.length + QUEUE_OVERHEAD_BYTES, -1);
     }
 
-    private LogEvent(long timestamp, byte[] message, Destination[] targets, int queueSize) {
+    LogEvent(long timestamp, byte[] message, Destination[] targets, long spoolPosition) {
+        this(timestamp, message, targets, message.length + QUEUE_OVERHEAD_BYTES, spoolPosition);
+    }
+
+    private LogEvent(long timestamp, byte[] message, Destination[] targets, int queueSize, long spoolPosition) {
         this.timestamp = timestamp;
         this.message = message;
         this.targets = targets;
         this.queueSize = queueSize;
+        this.spoolPosition = spoolPosition;
     }
 
     /**
@@ -48,7 +56,16 @@ public final class LogEvent {
      */
     LogEvent withMessage(byte[] replacement) {
         return new LogEvent(this.timestamp, replacement, this.targets,
-                Math.max(this.queueSize, replacement.length + QUEUE_OVERHEAD_BYTES));
+                Math.max(this.queueSize, replacement.length + QUEUE_OVERHEAD_BYTES), this.spoolPosition);
+    }
+
+    /** Where its record is in the spool; negative when it has none. */
+    long spoolPosition() {
+        return this.spoolPosition;
+    }
+
+    boolean isSpooled() {
+        return this.spoolPosition >= 0;
     }
 
     public long timestamp() {

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
+import io.github.cloudwatchlogging.spool.Spool;
+import io.github.cloudwatchlogging.spool.SpoolStatistics;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +44,8 @@ public final class LogShipper {
 
     private final EventQueue queue;
 
+    private final @Nullable ShipperSpool spool;
+
     private final List<Destination> destinations = new CopyOnWriteArrayList<>();
 
     private final Destination[] mainOnly;
@@ -64,11 +68,11 @@ public final class LogShipper {
         this.settings = settings;
         this.diagnostics = new RateLimitedDiagnostics(diagnostics, DIAGNOSTICS_INTERVAL, System::nanoTime);
         this.budget = Budget.forSettings(settings);
-        this.ledger = new Ledger(this.budget);
+        this.spool = (settings.spool() != null) ? ShipperSpool.open(settings.spool(), settings, this.diagnostics) : null;
+        this.ledger = new Ledger(this.budget, (this.spool != null) ? this.spool.spool() : null);
         this.queue = new EventQueue(settings, this.budget, this.ledger, this::wakeWorker);
         this.ledger.onSettled(this.queue::signalSpace);
-        Destination main = new Destination(Destination.MAIN, settings.logGroup(), settings.logStream(), 0);
-        this.destinations.add(main);
+        Destination main = add(Destination.MAIN, settings.logGroup(), settings.logStream());
         this.mainOnly = new Destination[] { main };
     }
 
@@ -90,10 +94,17 @@ public final class LogShipper {
             if (this.state != ShipperState.BUFFERING) {
                 throw new IllegalStateException("Destinations are added before the shipper starts");
             }
-            Destination destination = new Destination(name, logGroup, logStream, this.destinations.size());
-            this.destinations.add(destination);
-            return destination;
+            return add(name, logGroup, logStream);
         }
+    }
+
+    private Destination add(String name, String logGroup, String logStream) {
+        Destination destination = new Destination(name, logGroup, logStream, this.destinations.size());
+        this.destinations.add(destination);
+        if (this.spool != null) {
+            this.spool.number(destination);
+        }
+        return destination;
     }
 
     public List<Destination> destinations() {
@@ -118,6 +129,10 @@ public final class LogShipper {
             if (this.state != ShipperState.BUFFERING) {
                 throw new IllegalStateException("The shipper is " + this.state + " and cannot be started again");
             }
+            if (this.spool != null) {
+                this.spool.addRecoveredDestinations((group, stream) ->
+                        add("recovered-" + this.destinations.size(), group, stream));
+            }
             Senders pool = new Senders(this.settings, sender, this.ledger,
                     new FailureReports(this.settings, this.diagnostics));
             this.senders = pool;
@@ -126,6 +141,9 @@ public final class LogShipper {
             this.worker = thread;
             this.state = ShipperState.RUNNING;
             thread.start();
+            if (this.spool != null) {
+                this.spool.startRecovery(this.queue);
+            }
         }
     }
 
@@ -158,14 +176,32 @@ public final class LogShipper {
                 target.books().truncated();
             }
         }
-        DropReason refused = this.queue.offer(new LogEvent(timestamp, message, targets));
+        long position = -1;
+        if (this.spool != null) {
+            position = this.spool.append(timestamp, message, targets, targets == this.mainOnly);
+            if (position == Spool.FULL) {
+                for (Destination target : targets) {
+                    target.books().refused(DropReason.SPOOL_FULL);
+                }
+                return false;
+            }
+        }
+        DropReason refused = this.queue.offer(new LogEvent(timestamp, message, targets, position));
         if (refused == null) {
             return true;
+        }
+        if (position >= 0) {
+            this.spool.refused(position);
         }
         for (Destination target : targets) {
             target.books().refused(refused);
         }
         return false;
+    }
+
+    /** What the spool is doing; null without one. */
+    public @Nullable SpoolStatistics spoolStatistics() {
+        return (this.spool != null) ? this.spool.statistics() : null;
     }
 
     /** Where the shipper is in its life; cheaper than a statistics snapshot. */
@@ -246,16 +282,25 @@ public final class LogShipper {
             if (pool != null) {
                 pool.shutdown();
             }
+            if (this.spool != null) {
+                this.spool.stop();
+            }
             long undelivered = 0;
+            long leftInSpool = 0;
             for (Destination destination : this.destinations) {
                 undelivered += this.ledger.read(() -> destination.books().dropped(DropReason.SHUTDOWN_TIMEOUT));
+                leftInSpool += this.ledger.read(() -> destination.books().dropped(DropReason.LEFT_IN_SPOOL));
             }
             this.state = ShipperState.STOPPED;
-            this.stopReport = new StopReport(undelivered, statistics());
+            this.stopReport = new StopReport(undelivered, leftInSpool, statistics());
+            String reason = (pool == null) ? "it was never started"
+                    : "the shutdown timeout of " + this.settings.shutdownTimeout() + " ran out";
             if (undelivered > 0) {
-                String reason = (pool == null) ? "it was never started"
-                        : "the shutdown timeout of " + this.settings.shutdownTimeout() + " ran out";
                 FailureReports.undelivered(this.diagnostics.target(), this.destinations, undelivered, reason);
+            }
+            if (leftInSpool > 0 && this.spool != null) {
+                FailureReports.leftInSpool(this.diagnostics.target(), leftInSpool, reason,
+                        this.spool.spool().directory());
             }
             return this.stopReport;
         }
@@ -323,9 +368,15 @@ public final class LogShipper {
      * What stop left behind.
      *
      * @param undelivered events counted as dropped because the shutdown timeout ran out
+     * @param leftInSpool events not delivered but kept in the spool, for the next process on its directory
      * @param statistics the final statistics
      */
-    public record StopReport(long undelivered, ShipperStatistics statistics) {
+    public record StopReport(long undelivered, long leftInSpool, ShipperStatistics statistics) {
+
+        public StopReport(long undelivered, ShipperStatistics statistics) {
+            this(undelivered, 0, statistics);
+        }
+
     }
 
 }

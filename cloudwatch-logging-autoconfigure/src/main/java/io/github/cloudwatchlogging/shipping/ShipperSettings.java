@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.cloudwatchlogging.spool.SpoolSettings;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,6 +73,8 @@ public final class ShipperSettings {
 
     private final List<String> secrets;
 
+    private final @Nullable SpoolSettings spool;
+
     ShipperSettings(ShipperSettingsBuilder builder) {
         this.logGroup = builder.logGroup;
         this.logStream = builder.logStream;
@@ -92,6 +95,7 @@ public final class ShipperSettings {
         this.retryBaseDelay = builder.retryBaseDelay;
         this.retryMaxDelay = builder.retryMaxDelay;
         this.secrets = builder.secrets;
+        this.spool = builder.spool;
     }
 
     public static ShipperSettingsBuilder builder(String logGroup, String logStream) {
@@ -116,7 +120,13 @@ public final class ShipperSettings {
             .requestTimeout(this.requestTimeout)
             .shutdownTimeout(this.shutdownTimeout)
             .retryBaseDelay(this.retryBaseDelay)
-            .retryMaxDelay(this.retryMaxDelay);
+            .retryMaxDelay(this.retryMaxDelay)
+            .spool(this.spool);
+    }
+
+    /** The crash-safe spool, or null when events live in memory only. */
+    public @Nullable SpoolSettings spool() {
+        return this.spool;
     }
 
     /** Why the service would refuse this log group name, or null when it would accept it. */

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import io.github.cloudwatchlogging.spool.SpoolSettings;
 import org.jspecify.annotations.Nullable;
 
 /** Collects the settings; {@link #build()} checks them all and names every problem at once. */
@@ -37,6 +38,8 @@ public final class ShipperSettingsBuilder {
     OverflowPolicy overflowPolicy = OverflowPolicy.DROP_OLDEST;
 
     Duration blockTimeout = Duration.ofMillis(100);
+
+    @Nullable SpoolSettings spool;
 
     int maxInFlight = 4;
 
@@ -139,6 +142,12 @@ public final class ShipperSettingsBuilder {
 
     public ShipperSettingsBuilder retryBaseDelay(Duration retryBaseDelay) {
         this.retryBaseDelay = retryBaseDelay;
+        return this;
+    }
+
+    /** Writes every accepted event to a crash-safe spool as well; null (the default) for memory only. */
+    public ShipperSettingsBuilder spool(@Nullable SpoolSettings spool) {
+        this.spool = spool;
         return this;
     }
 
