@@ -10,6 +10,7 @@ import io.github.cloudwatchlogging.shipping.DropReason;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.RejectReason;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
+import io.github.cloudwatchlogging.spool.SpoolStatistics;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -39,7 +40,7 @@ public class CloudWatchLoggingEndpoint {
         }
         Map<String, RouteDescriptor> routes = new LinkedHashMap<>();
         this.shipping.routeStatistics().forEach((name, route) -> routes.put(name, RouteDescriptor.of(route)));
-        return ShippingDescriptor.of(statistics, routes);
+        return ShippingDescriptor.of(statistics, routes, this.shipping.spoolStatistics());
     }
 
     @WriteOperation
@@ -61,20 +62,23 @@ public class CloudWatchLoggingEndpoint {
      * @param queue events held and the budget
      * @param events what happened to the events
      * @param requests what happened to the PutLogEvents calls
-     * @param routes the same for each route under logging.cloudwatch.routes, by name
+     * @param routes the same for each route under logging.cloudwatch.routes, by name, and for each destination the
+     * spool recovered events for that the configuration does not name ({@code recovered-N})
+     * @param spool the crash-safe spool (logging.cloudwatch.spool.*), null when it is off
      */
     public record ShippingDescriptor(String state, @Nullable String logGroup, @Nullable String logStream,
             @Nullable Queue queue, @Nullable Events events, @Nullable Requests requests,
-            Map<String, RouteDescriptor> routes) implements OperationResponseBody {
+            Map<String, RouteDescriptor> routes, @Nullable SpoolStatistics spool) implements OperationResponseBody {
 
-        static ShippingDescriptor of(ShipperStatistics s, Map<String, RouteDescriptor> routes) {
+        static ShippingDescriptor of(ShipperStatistics s, Map<String, RouteDescriptor> routes,
+                @Nullable SpoolStatistics spool) {
             RouteDescriptor main = RouteDescriptor.of(s);
             return new ShippingDescriptor(main.state(), main.logGroup(), main.logStream(), main.queue(),
-                    main.events(), main.requests(), routes);
+                    main.events(), main.requests(), routes, spool);
         }
 
         static ShippingDescriptor notInstalled() {
-            return new ShippingDescriptor("NOT_INSTALLED", null, null, null, null, null, Map.of());
+            return new ShippingDescriptor("NOT_INSTALLED", null, null, null, null, null, Map.of(), null);
         }
 
     }

@@ -30,7 +30,7 @@ public final class CloudWatchLoggingHealthAutoConfiguration {
             CloudWatchLoggingProperties properties) {
         return new CloudWatchLoggingHealthIndicator(shipping::statistics, shipping::routeStatistics,
                 properties.getHealth().getFailureThreshold(),
-                Clock.systemUTC());
+                Clock.systemUTC()).withSpool(shipping::spoolStatistics);
     }
 
 }

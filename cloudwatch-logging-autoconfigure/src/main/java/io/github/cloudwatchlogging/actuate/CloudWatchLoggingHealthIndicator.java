@@ -10,6 +10,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
+import io.github.cloudwatchlogging.spool.SpoolStatistics;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -29,6 +30,8 @@ public class CloudWatchLoggingHealthIndicator extends AbstractHealthIndicator {
     private final Duration failureThreshold;
 
     private final Clock clock;
+
+    private Supplier<@Nullable SpoolStatistics> spool = () -> null;
 
     /**
      * @param statistics the shipper's statistics, or null when the starter did not install the appender
@@ -55,6 +58,15 @@ public class CloudWatchLoggingHealthIndicator extends AbstractHealthIndicator {
         this.clock = clock;
     }
 
+    /**
+     * Adds the spool's state to the details. A spool that cannot write leaves the indicator UP, since events still
+     * ship from memory, and says why.
+     */
+    public CloudWatchLoggingHealthIndicator withSpool(Supplier<@Nullable SpoolStatistics> spool) {
+        this.spool = spool;
+        return this;
+    }
+
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         ShipperStatistics statistics = this.statistics.get();
@@ -72,6 +84,18 @@ public class CloudWatchLoggingHealthIndicator extends AbstractHealthIndicator {
             builder.withDetail("lastSuccess", statistics.lastSuccessTime());
         }
         boolean down = addFailure(builder::withDetail, statistics);
+        SpoolStatistics spool = this.spool.get();
+        if (spool != null) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("state", spool.state());
+            details.put("directory", spool.directory());
+            if (spool.reason() != null) {
+                details.put("reason", spool.reason());
+            }
+            details.put("segments", spool.segments());
+            details.put("bytesOnDisk", spool.bytesOnDisk());
+            builder.withDetail("spool", details);
+        }
         Map<String, ShipperStatistics> routes = this.routes.get();
         if (!routes.isEmpty()) {
             Map<String, Map<String, Object>> routeDetails = new LinkedHashMap<>();

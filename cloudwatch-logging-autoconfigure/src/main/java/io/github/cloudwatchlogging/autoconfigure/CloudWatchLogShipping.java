@@ -11,6 +11,7 @@ import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.RequestListener;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
+import io.github.cloudwatchlogging.spool.SpoolStatistics;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
@@ -111,14 +112,28 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
         return (current != null) ? current.shipper().statistics() : null;
     }
 
-    /** The statistics of each route, by route name; empty when there are none or nothing is installed. */
+    /**
+     * The statistics of each route, by route name, and of each destination the spool recovered events for that the
+     * configuration does not name ({@code recovered-N}); empty when there are none or nothing is installed.
+     */
     public Map<String, ShipperStatistics> routeStatistics() {
         CloudWatchLoggingInstallation current = this.installation;
         Map<String, ShipperStatistics> statistics = new LinkedHashMap<>();
         if (current != null) {
-            current.routes().forEach((name, destination) -> statistics.put(name, current.shipper().statistics(destination)));
+            LogShipper shipper = current.shipper();
+            for (Destination destination : shipper.destinations()) {
+                if (destination != shipper.mainDestination()) {
+                    statistics.put(destination.name(), shipper.statistics(destination));
+                }
+            }
         }
         return statistics;
+    }
+
+    /** What the spool is doing; null when it is off or nothing is installed. */
+    public @Nullable SpoolStatistics spoolStatistics() {
+        CloudWatchLoggingInstallation current = this.installation;
+        return (current != null) ? current.shipper().spoolStatistics() : null;
     }
 
     /** Flushes every destination, within the one timeout. */

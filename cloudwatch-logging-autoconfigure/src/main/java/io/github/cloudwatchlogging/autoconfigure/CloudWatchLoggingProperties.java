@@ -1,5 +1,6 @@
 package io.github.cloudwatchlogging.autoconfigure;
 
+import java.io.File;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +79,12 @@ public class CloudWatchLoggingProperties {
      * Health indicator settings.
      */
     private final Health health = new Health();
+
+    /**
+     * The crash-safe spool: accepted events written to local disk as well, so that a process that dies, or a stop
+     * whose timeout runs out, loses none of them. Off unless a directory is set.
+     */
+    private final Spool spool = new Spool();
 
     /**
      * Further destinations for chosen events, by route name: events of the route's loggers at or above its level go
@@ -314,6 +321,10 @@ public class CloudWatchLoggingProperties {
         return this.health;
     }
 
+    public Spool getSpool() {
+        return this.spool;
+    }
+
     public Map<String, Route> getRoutes() {
         return this.routes;
     }
@@ -385,6 +396,57 @@ public class CloudWatchLoggingProperties {
 
         public void setLevel(LogLevel level) {
             this.level = level;
+        }
+
+    }
+
+    /**
+     * The crash-safe spool (docs/SPOOL.md).
+     */
+    public static class Spool {
+
+        /**
+         * Directory of the spool, created if missing; off when unset. It must outlive the process and be seen by
+         * the one that replaces it (a Kubernetes emptyDir volume, an ECS task volume, a local directory on EC2),
+         * and belong to one process at a time.
+         */
+        private @Nullable File directory;
+
+        /**
+         * Disk the spool may use, in segments of an eighth of it (from 1MB to 64MB each). At capacity, the
+         * overflow policy applies to new events.
+         */
+        private DataSize capacity = DataSize.ofMegabytes(256);
+
+        /**
+         * What is forced to disk, which is what survives a power loss (a killed process loses nothing either way):
+         * "none" (the kernel writes back in its own time), an interval such as "1s", or "always" (a disk write per
+         * event).
+         */
+        private String sync = "none";
+
+        public @Nullable File getDirectory() {
+            return this.directory;
+        }
+
+        public void setDirectory(@Nullable File directory) {
+            this.directory = directory;
+        }
+
+        public DataSize getCapacity() {
+            return this.capacity;
+        }
+
+        public void setCapacity(DataSize capacity) {
+            this.capacity = capacity;
+        }
+
+        public String getSync() {
+            return this.sync;
+        }
+
+        public void setSync(String sync) {
+            this.sync = sync;
         }
 
     }

@@ -9,10 +9,13 @@ import java.util.stream.Stream;
 
 import io.github.cloudwatchlogging.shipping.InvalidShipperSettingsException;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
+import io.github.cloudwatchlogging.spool.SpoolSettings;
+import io.github.cloudwatchlogging.spool.SpoolSync;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.Environment;
 
 /**
@@ -46,8 +49,38 @@ final class CloudWatchLoggingSettings {
      * @throws InvalidCloudWatchLoggingPropertiesException naming every invalid property
      */
     static ShipperSettings create(CloudWatchLoggingProperties properties, Environment environment) {
-        return create(properties, environment, CloudWatchLoggingProperties.PREFIX, properties.getLogGroup(),
-                properties.getLogStream());
+        ShipperSettings settings = create(properties, environment, CloudWatchLoggingProperties.PREFIX,
+                properties.getLogGroup(), properties.getLogStream());
+        SpoolSettings spool = spool(properties.getSpool());
+        return (spool != null) ? settings.toBuilder().spool(spool).build() : settings;
+    }
+
+    /**
+     * The spool's settings; null when it is off.
+     * @throws InvalidCloudWatchLoggingPropertiesException naming every invalid property
+     */
+    static @Nullable SpoolSettings spool(CloudWatchLoggingProperties.Spool spool) {
+        if (spool.getDirectory() == null || spool.getDirectory().getPath().isBlank()) {
+            return null;
+        }
+        List<String> problems = new ArrayList<>();
+        String prefix = CloudWatchLoggingProperties.PREFIX + ".spool";
+        SpoolSync sync = SpoolSync.NONE;
+        try {
+            sync = SpoolSync.parse(spool.getSync(), (text) -> DurationStyle.detectAndParse(text));
+        }
+        catch (IllegalArgumentException ex) {
+            problems.add(prefix + ".sync: " + ex.getMessage());
+        }
+        long capacity = spool.getCapacity().toBytes();
+        if (capacity < 2L * 1024 * 1024) {
+            problems.add(prefix + ".capacity: " + spool.getCapacity() + " is below the 2MB of two segments; set 2MB "
+                    + "or more (256MB by default)");
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidCloudWatchLoggingPropertiesException(problems);
+        }
+        return new SpoolSettings(spool.getDirectory().toPath(), capacity, sync);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Locale;
 
 import ch.qos.logback.classic.PatternLayout;
@@ -20,6 +21,8 @@ import io.github.cloudwatchlogging.shipping.OverflowPolicy;
 import io.github.cloudwatchlogging.shipping.PutLogEventsSender;
 import io.github.cloudwatchlogging.shipping.SdkPutLogEventsSender;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
+import io.github.cloudwatchlogging.spool.SpoolSettings;
+import io.github.cloudwatchlogging.spool.SpoolSync;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
 import io.github.cloudwatchlogging.shipping.ShipperThread;
 import org.jspecify.annotations.Nullable;
@@ -82,6 +85,12 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
     private int maxBatchEvents = ShipperSettings.MAX_BATCH_EVENTS;
 
     private long maxEventSize = ShipperSettings.MAX_EVENT_BYTES;
+
+    private @Nullable String spoolDirectory;
+
+    private long spoolCapacity = SpoolSettings.DEFAULT_CAPACITY_BYTES;
+
+    private SpoolSync spoolSync = SpoolSync.NONE;
 
     /** Settings that could not be read; the appender reports them and does not start. */
     private final List<String> unreadable = new ArrayList<>();
@@ -194,6 +203,8 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
             .shutdownTimeout(this.shutdownTimeout)
             .maxBatchEvents(this.maxBatchEvents)
             .maxEventBytes((int) Math.min(Integer.MAX_VALUE, this.maxEventSize))
+            .spool((this.spoolDirectory != null && !this.spoolDirectory.isBlank())
+                    ? new SpoolSettings(Path.of(this.spoolDirectory.trim()), this.spoolCapacity, this.spoolSync) : null)
             .build();
     }
 
@@ -389,6 +400,40 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
     /** Messages larger than this are truncated, with a marker, at a UTF-8 character boundary: 1047552B. */
     public void setMaxEventSize(String maxEventSize) {
         read(() -> this.maxEventSize = AppenderValues.size("maxEventSize", maxEventSize));
+    }
+
+    public @Nullable String getSpoolDirectory() {
+        return this.spoolDirectory;
+    }
+
+    /** The crash-safe spool's directory (docs/SPOOL.md); off when unset. */
+    public void setSpoolDirectory(String spoolDirectory) {
+        this.spoolDirectory = spoolDirectory;
+    }
+
+    public long getSpoolCapacity() {
+        return this.spoolCapacity;
+    }
+
+    /** The disk the spool may use, at least 2MB: 256MB. */
+    public void setSpoolCapacity(String spoolCapacity) {
+        read(() -> {
+            long capacity = AppenderValues.size("spoolCapacity", spoolCapacity);
+            if (capacity < 2L * 1024 * 1024) {
+                throw new IllegalArgumentException("spoolCapacity: '" + spoolCapacity + "' is below the 2MB of two "
+                        + "segments; set 2MB or more");
+            }
+            this.spoolCapacity = capacity;
+        });
+    }
+
+    public String getSpoolSync() {
+        return this.spoolSync.toString();
+    }
+
+    /** What the spool forces to disk: none, an interval such as 1s, or always. */
+    public void setSpoolSync(String spoolSync) {
+        read(() -> this.spoolSync = SpoolSync.parse(spoolSync, (text) -> AppenderValues.duration("spoolSync", text)));
     }
 
     private void read(Runnable setting) {

@@ -11,6 +11,7 @@ import io.github.cloudwatchlogging.autoconfigure.CloudWatchLogShipping;
 import io.github.cloudwatchlogging.shipping.DropReason;
 import io.github.cloudwatchlogging.shipping.RejectReason;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
+import io.github.cloudwatchlogging.spool.SpoolStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,6 +48,41 @@ public class CloudWatchLoggingMetrics implements MeterBinder {
         for (String route : this.routes) {
             new Destination(registry, route, () -> this.shipping.statistics(route)).bind();
         }
+        bindSpool(registry);
+    }
+
+    /** The spool's meters: NaN and zero while it is off. */
+    private void bindSpool(MeterRegistry registry) {
+        spoolGauge(registry, "cloudwatch.logging.spool.bytes", "Disk the spool's segments take", BaseUnits.BYTES,
+                SpoolStatistics::bytesOnDisk);
+        spoolGauge(registry, "cloudwatch.logging.spool.segments", "Segment files of the spool on disk", "segments",
+                SpoolStatistics::segments);
+        spoolRecords(registry, "recovered", "Records of an earlier process queued again at start-up",
+                SpoolStatistics::recovered);
+        spoolRecords(registry, "recovered-duplicate",
+                "Recovered records an earlier process had handed to a sender: they may arrive twice",
+                SpoolStatistics::recoveredDuplicates);
+        spoolRecords(registry, "corrupt", "Damaged stretches of the spool skipped at start-up",
+                SpoolStatistics::corruptRecords);
+        spoolRecords(registry, "not-spooled", "Events shipped from memory only: the spool could not write them",
+                SpoolStatistics::notSpooled);
+        spoolRecords(registry, "full", "Events the full spool had no room for", SpoolStatistics::full);
+    }
+
+    private void spoolGauge(MeterRegistry registry, String name, String description, String unit,
+            ToDoubleFunction<SpoolStatistics> value) {
+        Gauge.builder(name, this.shipping, (shipping) -> {
+            SpoolStatistics current = shipping.spoolStatistics();
+            return (current != null) ? value.applyAsDouble(current) : Double.NaN;
+        }).description(description).baseUnit(unit).register(registry);
+    }
+
+    private void spoolRecords(MeterRegistry registry, String outcome, String description,
+            ToDoubleFunction<SpoolStatistics> count) {
+        FunctionCounter.builder("cloudwatch.logging.spool.records", this.shipping, (shipping) -> {
+            SpoolStatistics current = shipping.spoolStatistics();
+            return (current != null) ? count.applyAsDouble(current) : 0;
+        }).description(description).baseUnit("records").tag("outcome", outcome).register(registry);
     }
 
     /** The meters of the main destination or of one route. */

@@ -68,6 +68,9 @@ public final class Spool {
 
     private final AtomicLong recovered = new AtomicLong();
 
+    /** Records found at start-up, not yet handed to the shipper. */
+    private final AtomicLong toRecoverRecords = new AtomicLong();
+
     private final AtomicLong recoveredDuplicates = new AtomicLong();
 
     private final AtomicLong corruptRecords = new AtomicLong();
@@ -236,6 +239,7 @@ public final class Spool {
                 }
                 RecoveredRecord record = read(segment, scanner, pending);
                 if (record == null) {
+                    this.toRecoverRecords.decrementAndGet(); // nowhere to ship it: counted corrupt
                     continue;
                 }
                 if (!sink.test(record)) {
@@ -243,6 +247,7 @@ public final class Spool {
                 }
                 handed++;
                 this.recovered.incrementAndGet();
+                this.toRecoverRecords.decrementAndGet();
                 if (record.handedOver()) {
                     this.recoveredDuplicates.incrementAndGet();
                 }
@@ -254,7 +259,7 @@ public final class Spool {
 
     public SpoolStatistics statistics() {
         return new SpoolStatistics(this.directory.toString(), this.state, this.reason, this.segmentsOnDisk.get(),
-                this.bytesOnDisk.get(), this.recovered.get(), this.recoveredDuplicates.get(),
+                this.bytesOnDisk.get(), this.toRecoverRecords.get(), this.recovered.get(), this.recoveredDuplicates.get(),
                 this.corruptRecords.get(), this.notSpooled.sum(), this.full.sum());
     }
 
@@ -361,6 +366,7 @@ public final class Spool {
                 unsettled += (pending != 0) ? 1 : 0;
             }
             this.corruptRecords.addAndGet(scanner.corrupt());
+            this.toRecoverRecords.addAndGet(unsettled);
             if (unsettled == 0) {
                 segment.recoveryRead(0); // deleted now
             }
@@ -533,15 +539,20 @@ public final class Spool {
     }
 
     private static String describe(Exception ex) {
-        String message = ex.getMessage();
-        String type = ex.getClass().getSimpleName();
-        if (ex instanceof java.nio.file.AccessDeniedException) {
-            return "it is not writable (" + message + ")";
+        if (ex instanceof java.nio.file.AccessDeniedException denied) {
+            return "it is not writable (access denied: " + denied.getFile() + ")";
+        }
+        if (ex instanceof java.nio.file.FileAlreadyExistsException exists) {
+            return "it is not a directory (" + exists.getFile() + " is a file)";
+        }
+        if (ex instanceof java.nio.file.NoSuchFileException missing) {
+            return "it cannot be created (no such file or directory: " + missing.getFile() + ")";
         }
         if (ex instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
             return fs.getReason() + " (" + fs.getFile() + ")";
         }
-        return (message != null) ? message : type;
+        String message = ex.getMessage();
+        return (message != null) ? message : ex.getClass().getSimpleName();
     }
 
     /** Settles records, counting per segment, so that a segment advances its settled offset once per batch. */

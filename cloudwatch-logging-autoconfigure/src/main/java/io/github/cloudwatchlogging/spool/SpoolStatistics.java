@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param reason why it is not {@code ACTIVE}, else null
  * @param segments segment files on disk, the spare included
  * @param bytesOnDisk what those files take
+ * @param toRecover records an earlier process left that this one has not queued yet (recovery runs at start-up;
+ * what a stop leaves here stays on disk for the next start)
  * @param recovered records of an earlier process queued again at start-up
  * @param recoveredDuplicates of those, records an earlier process had handed to a sender: they may have arrived
  * already, so they may now arrive twice
@@ -19,5 +21,5 @@ import org.jspecify.annotations.Nullable;
  * @param full events the spool had no room for (the overflow policy applied)
  */
 public record SpoolStatistics(String directory, String state, @Nullable String reason, int segments, long bytesOnDisk,
-        long recovered, long recoveredDuplicates, long corruptRecords, long notSpooled, long full) {
+        long toRecover, long recovered, long recoveredDuplicates, long corruptRecords, long notSpooled, long full) {
 }
