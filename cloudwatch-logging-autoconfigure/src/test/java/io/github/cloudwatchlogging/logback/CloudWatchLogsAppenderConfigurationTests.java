@@ -72,6 +72,31 @@ class CloudWatchLogsAppenderConfigurationTests {
     }
 
     @Test
+    void readsTheSpoolSettingsAndShipsThroughTheSpool(@org.junit.jupiter.api.io.TempDir java.nio.file.Path spool)
+            throws Exception {
+        System.setProperty("cloudwatch.test.spool", spool.toString());
+        try {
+            CloudWatchLogsAppender appender = configure("/logback-cloudwatch-spool.xml");
+            assertThat(appender.isStarted()).isTrue();
+            ShipperSettings settings = appender.settings();
+            assertThat(settings.spool()).isNotNull();
+            assertThat(settings.spool().directory()).isEqualTo(spool);
+            assertThat(settings.spool().capacityBytes()).isEqualTo(16L * 1024 * 1024);
+            assertThat(settings.spool().sync()).isEqualTo(io.github.cloudwatchlogging.spool.SpoolSync.every(
+                    java.time.Duration.ofSeconds(2)));
+            assertThat(appender.getShipper().spoolStatistics().state()).isEqualTo("ACTIVE");
+            ((LoggerContext) appender.getContext()).getLogger("com.example").info("kept for the next start");
+            ((LoggerContext) appender.getContext()).stop();
+            // The endpoint is unreachable: the stop gives up and the spool keeps the event for the next start.
+            assertThat(appender.getShipper().statistics().dropped()
+                .get(io.github.cloudwatchlogging.shipping.DropReason.LEFT_IN_SPOOL)).isEqualTo(1);
+        }
+        finally {
+            System.clearProperty("cloudwatch.test.spool");
+        }
+    }
+
+    @Test
     void aDurationItCannotReadKeepsTheAppenderStoppedAndNamesTheSetting() throws Exception {
         CloudWatchLogsAppender appender = configure("/logback-cloudwatch-bad-duration.xml");
         assertThat(appender.isStarted()).isFalse();
