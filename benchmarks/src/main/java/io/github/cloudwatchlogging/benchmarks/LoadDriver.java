@@ -68,9 +68,11 @@ public final class LoadDriver {
         System.out.println("| pipeline | median | p99 | p99.9 | max | p99 from intended start | dropped |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (int round = 0; round < 2; round++) {
-            for (String name : List.of("cloudwatch", "asyncAppender", "formatOnly", "noAppender")) {
+            for (String name : List.of("cloudwatch", "cloudwatch+spool", "asyncAppender", "formatOnly", "noAppender")) {
                 Pipelines.Pipeline pipeline = switch (name) {
                     case "cloudwatch" -> Pipelines.cloudWatch(Pipelines.acceptingSink(), OverflowPolicy.DROP_OLDEST, 4);
+                    case "cloudwatch+spool" -> Pipelines.cloudWatch(Pipelines.acceptingSink(),
+                            OverflowPolicy.DROP_OLDEST, 4, true);
                     case "asyncAppender" -> Pipelines.asyncAppender();
                     case "formatOnly" -> Pipelines.formatOnly();
                     default -> Pipelines.noAppender();
@@ -128,19 +130,25 @@ public final class LoadDriver {
 
     /** Heap after GC per queued event, for a backlog the shipper cannot send (it is not started). */
     private void retainedHeap() throws InterruptedException {
+        System.out.println();
+        System.out.println("## Heap retained by a backlog");
+        retainedHeap(false);
+        retainedHeap(true);
+    }
+
+    private void retainedHeap(boolean spooled) throws InterruptedException {
         int events = this.quick ? 20_000 : 200_000;
-        Pipelines.Pipeline pipeline = Pipelines.cloudWatch(null, OverflowPolicy.DROP_NEWEST, 4);
         long before = usedHeapAfterGc();
+        Pipelines.Pipeline pipeline = Pipelines.cloudWatch(null, OverflowPolicy.DROP_NEWEST, 4, spooled);
         for (int i = 0; i < events; i++) {
             pipeline.logger().info(Pipelines.MESSAGE, i, "c-1042", 3);
         }
         long after = usedHeapAfterGc();
         ShipperStatistics statistics = pipeline.shipper().statistics();
         System.out.println();
-        System.out.println("## Heap retained by a backlog");
-        System.out.println();
-        System.out.printf("%d events of %d bytes queued (%d dropped): %.0f bytes of heap per event after GC; "
-                + "the queue budget counted %.0f bytes per event%n", statistics.queuedEvents(),
+        System.out.printf("%s: %d events of %d bytes queued (%d dropped): %.0f bytes of heap per event after GC; "
+                + "the queue budget counted %.0f bytes per event%n", spooled ? "spool on" : "spool off",
+                statistics.queuedEvents(),
                 statistics.queuedBytes() / Math.max(1, statistics.queuedEvents()) - 64, statistics.droppedTotal(),
                 (after - before) / (double) events, statistics.queuedBytes() / (double) events);
         pipeline.context().stop();

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class LoggingCallBenchmark {
 
-    @Param({ "cloudwatch", "asyncAppender" })
+    @Param({ "cloudwatch", "cloudwatchSpool", "asyncAppender" })
     public String pipeline;
 
     private Pipelines.Pipeline target;
@@ -36,8 +36,11 @@ public class LoggingCallBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        this.target = "cloudwatch".equals(this.pipeline)
-                ? Pipelines.cloudWatch(Pipelines.acceptingSink(), OverflowPolicy.BLOCK, 4) : Pipelines.asyncAppender();
+        this.target = switch (this.pipeline) {
+            case "cloudwatch" -> Pipelines.cloudWatch(Pipelines.acceptingSink(), OverflowPolicy.BLOCK, 4);
+            case "cloudwatchSpool" -> Pipelines.cloudWatch(Pipelines.acceptingSink(), OverflowPolicy.BLOCK, 4, true);
+            default -> Pipelines.asyncAppender();
+        };
     }
 
     @TearDown(Level.Trial)

@@ -1,6 +1,10 @@
 package io.github.cloudwatchlogging.benchmarks;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import ch.qos.logback.classic.AsyncAppender;
@@ -17,6 +21,8 @@ import io.github.cloudwatchlogging.shipping.PutLogEventsSender;
 import io.github.cloudwatchlogging.shipping.PutResult;
 import io.github.cloudwatchlogging.shipping.ShipperDiagnostics;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
+import io.github.cloudwatchlogging.spool.SpoolSettings;
+import io.github.cloudwatchlogging.spool.SpoolSync;
 
 /**
  * The two pipelines measured side by side: our appender, and Logback's AsyncAppender in front of an appender that
@@ -46,6 +52,14 @@ final class Pipelines {
     }
 
     static Pipeline cloudWatch(PutLogEventsSender sender, OverflowPolicy policy, int maxInFlight) {
+        return cloudWatch(sender, policy, maxInFlight, false);
+    }
+
+    /**
+     * @param spooled whether every event also goes through a spool (1 GB, sync none) in a fresh directory under
+     * the system's temporary directory, deleted at the JVM's exit
+     */
+    static Pipeline cloudWatch(PutLogEventsSender sender, OverflowPolicy policy, int maxInFlight, boolean spooled) {
         LoggerContext context = new LoggerContext();
         context.start();
         ShipperSettings settings = ShipperSettings.builder("/bench", "bench")
@@ -54,6 +68,7 @@ final class Pipelines {
             .blockTimeout(Duration.ofSeconds(30))
             .maxInFlight(maxInFlight)
             .shutdownTimeout(Duration.ofSeconds(60))
+            .spool(spooled ? new SpoolSettings(temporarySpool(), 1024L * 1024 * 1024, SpoolSync.NONE) : null)
             .build();
         LogShipper shipper = new LogShipper(settings, ShipperDiagnostics.NONE);
         if (sender != null) {
@@ -71,6 +86,24 @@ final class Pipelines {
         Logger logger = context.getLogger("com.example.orders.OrderService");
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
         return new Pipeline("cloudwatch", logger, context, shipper);
+    }
+
+    private static Path temporarySpool() {
+        try {
+            Path directory = Files.createTempDirectory("cloudwatch-bench-spool");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = Files.walk(directory)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+                }
+                catch (IOException ex) {
+                    // a temporary directory
+                }
+            }));
+            return directory;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /** Logback's AsyncAppender (queue 256, never discarding, so it blocks when full) before a do-nothing appender. */

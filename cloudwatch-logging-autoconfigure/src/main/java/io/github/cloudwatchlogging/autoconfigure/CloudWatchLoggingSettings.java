@@ -109,6 +109,14 @@ final class CloudWatchLoggingSettings {
                             + ", where every event goes anyway, so its events would arrive twice; set its log-group "
                             + "or log-stream");
                 }
+                routes.forEach((other, otherSettings) -> {
+                    if (settings.logGroup().equals(otherSettings.logGroup())
+                            && settings.logStream().equals(otherSettings.logStream())) {
+                        problems.add(prefix + ": the route leads to " + settings.logGroup() + "/"
+                                + settings.logStream() + ", as the route '" + other + "' does, so events taking "
+                                + "both would arrive twice; merge them or set another log-group or log-stream");
+                    }
+                });
                 routes.put(entry.getKey(), settings);
             }
             catch (InvalidCloudWatchLoggingPropertiesException ex) {

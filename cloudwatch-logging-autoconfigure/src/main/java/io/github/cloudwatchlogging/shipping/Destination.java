@@ -26,6 +26,9 @@ public final class Destination {
     /** Its number in the spool; -1 without one. Set before the shipper starts. */
     private volatile int spoolId = -1;
 
+    /** {@link #spoolId} alone, for the records of events that take only this destination. */
+    private volatile int @Nullable [] spoolIds;
+
     private final CopyOnWriteArrayList<RequestListener> requestListeners = new CopyOnWriteArrayList<>();
 
     Destination(String name, String logGroup, String logStream, int index) {
@@ -59,6 +62,11 @@ public final class Destination {
 
     void spoolId(int id) {
         this.spoolId = id;
+        this.spoolIds = (id >= 0) ? new int[] { id } : null;
+    }
+
+    int @Nullable [] spoolIds() {
+        return this.spoolIds;
     }
 
     DestinationBooks books() {

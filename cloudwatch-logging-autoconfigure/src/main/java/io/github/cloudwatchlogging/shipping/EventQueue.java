@@ -70,6 +70,14 @@ final class EventQueue {
 
     /** Queues the event, or returns why it could not; never waits longer than the block timeout. */
     @Nullable DropReason offer(LogEvent event) {
+        return offer(event, this.blockTimeoutNanos);
+    }
+
+    /**
+     * The same, waiting at most {@code blockNanos} under {@link OverflowPolicy#BLOCK}: what is left of the block
+     * timeout once the spool had its wait.
+     */
+    @Nullable DropReason offer(LogEvent event, long blockNanos) {
         if (this.budget.isClosed()) {
             return DropReason.NOT_RUNNING;
         }
@@ -86,7 +94,7 @@ final class EventQueue {
         return switch (this.policy) {
             case DROP_NEWEST -> DropReason.QUEUE_FULL;
             case DROP_OLDEST -> evictAndOffer(event);
-            case BLOCK -> waitAndOffer(event, this.blockTimeoutNanos);
+            case BLOCK -> waitAndOffer(event, blockNanos);
         };
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.github.cloudwatchlogging.spool.Settlement;
 import io.github.cloudwatchlogging.spool.Spool;
 import org.jspecify.annotations.Nullable;
 
@@ -18,8 +19,10 @@ import org.jspecify.annotations.Nullable;
  * unsettled, by the worker's sequence number, which is what a flush waits on: everything cut up to a position,
  * however out of order the batches settle.
  * <p>
- * With a spool, it settles each event's record as well, once the books have it, outside the lock: what a stop
- * gave up on is not settled there but counted {@link DropReason#LEFT_IN_SPOOL}, for the next process to ship.
+ * With a spool, it settles each event's record as well, outside the lock and before the books and any flush or
+ * stop waiting on the batch hear of it, so that a stop which saw everything settled releases a spool with nothing
+ * left to clear. What a stop gave up on is not settled there but counted {@link DropReason#LEFT_IN_SPOOL}, for the
+ * next process to ship.
  */
 final class Ledger {
 
@@ -61,13 +64,26 @@ final class Ledger {
         synchronized (this.lock) {
             this.unsettled.put(batch.sequence(), batch);
         }
-        if (this.spool != null) {
-            // Before the first call: a record the next process finds marked may have arrived already.
+    }
+
+    /**
+     * A sender is about to make the batch's first call: its records are marked, so that the next process counts
+     * any of them it sends again as a possible duplicate.
+     */
+    void handedOver(Batch batch) {
+        if (this.spool == null) {
+            return;
+        }
+        Settlement records = this.spool.settlement();
+        try {
             for (LogEvent event : batch.eventArray()) {
                 if (event.isSpooled()) {
-                    this.spool.markHandedOver(event.spoolPosition());
+                    records.markHandedOver(event.spoolPosition());
                 }
             }
+        }
+        finally {
+            records.finish();
         }
     }
 
@@ -133,14 +149,18 @@ final class Ledger {
 
     /** An event the worker refused before batching (outside the time window PutLogEvents takes). */
     void settleBeforeBatching(LogEvent event, Destination destination, RejectReason reason) {
+        if (this.spool != null && event.isSpooled()) {
+            Settlement records = this.spool.settlement();
+            try {
+                records.settle(event.spoolPosition(), destination.spoolId());
+            }
+            finally {
+                records.finish();
+            }
+        }
         synchronized (this.lock) {
             destination.books().settleRejected(reason, 1);
             this.budget.release(1, event.queueSize());
-        }
-        if (this.spool != null && event.isSpooled()) {
-            Spool.Settlement records = this.spool.settlement();
-            records.settle(event.spoolPosition(), destination.spoolId());
-            records.finish();
         }
         this.onSettled.run();
     }
@@ -148,16 +168,16 @@ final class Ledger {
     /**
      * An event evicted from the queue for a newer one, on the logging thread: counted for each of its destinations
      * with the books' striped adders, not under the lock, so that the logging call never waits on the worker or a
-     * sender. Like a refusal, it is in the books once the call returns.
+     * sender. Like a refusal, it is in the books once the call returns. The room it gives back is the evicting
+     * call's: no blocked producer is told.
      */
     void settleEvicted(LogEvent event) {
+        settleRecord(event, 0);
         Destination[] targets = event.targets();
         for (Destination target : targets) {
             target.books().evicted();
         }
         this.budget.release(targets.length, (long) event.queueSize() * targets.length);
-        settleRecord(event, 0);
-        this.onSettled.run();
     }
 
     /** An event given up before the worker batched it (at a stop that gave up): for each of its destinations. */
@@ -171,14 +191,14 @@ final class Ledger {
         int count = targets.length - firstTarget;
         boolean kept = reason == DropReason.SHUTDOWN_TIMEOUT && this.spool != null && event.isSpooled();
         DropReason counted = kept ? DropReason.LEFT_IN_SPOOL : reason;
+        if (!kept) {
+            settleRecord(event, firstTarget);
+        }
         synchronized (this.lock) {
             for (int i = firstTarget; i < targets.length; i++) {
                 targets[i].books().settleDropped(counted, 1);
             }
             this.budget.release(count, (long) event.queueSize() * count);
-        }
-        if (!kept) {
-            settleRecord(event, firstTarget);
         }
         this.onSettled.run();
     }
@@ -199,6 +219,9 @@ final class Ledger {
             return;
         }
         Destination destination = batch.destination();
+        if (settleRecords && this.spool != null && destination != null) {
+            settleRecords(batch, destination.spoolId());
+        }
         synchronized (this.lock) {
             if (destination != null) {
                 outcome.accept(destination.books());
@@ -210,17 +233,21 @@ final class Ledger {
                 this.flushes.poll().done().complete(null);
             }
         }
-        if (settleRecords && this.spool != null && destination != null) {
-            Spool.Settlement records = this.spool.settlement();
-            int id = destination.spoolId();
+        this.onSettled.run();
+    }
+
+    private void settleRecords(Batch batch, int destinationId) {
+        Settlement records = this.spool.settlement();
+        try {
             for (LogEvent event : batch.eventArray()) {
                 if (event.isSpooled()) {
-                    records.settle(event.spoolPosition(), id);
+                    records.settle(event.spoolPosition(), destinationId);
                 }
             }
+        }
+        finally {
             records.finish();
         }
-        this.onSettled.run();
     }
 
     /** Settles an event's record in the spool for its destinations from {@code firstTarget} on. */
@@ -228,12 +255,16 @@ final class Ledger {
         if (this.spool == null || !event.isSpooled()) {
             return;
         }
-        Spool.Settlement records = this.spool.settlement();
-        Destination[] targets = event.targets();
-        for (int i = firstTarget; i < targets.length; i++) {
-            records.settle(event.spoolPosition(), targets[i].spoolId());
+        Settlement records = this.spool.settlement();
+        try {
+            Destination[] targets = event.targets();
+            for (int i = firstTarget; i < targets.length; i++) {
+                records.settle(event.spoolPosition(), targets[i].spoolId());
+            }
         }
-        records.finish();
+        finally {
+            records.finish();
+        }
     }
 
     private boolean isSettledUpTo(long sequence) {

@@ -46,6 +46,9 @@ public final class LogShipper {
 
     private final @Nullable ShipperSpool spool;
 
+    /** The block timeout under {@link OverflowPolicy#BLOCK}, else 0. */
+    private final long blockNanos;
+
     private final List<Destination> destinations = new CopyOnWriteArrayList<>();
 
     private final Destination[] mainOnly;
@@ -68,6 +71,7 @@ public final class LogShipper {
         this.settings = settings;
         this.diagnostics = new RateLimitedDiagnostics(diagnostics, DIAGNOSTICS_INTERVAL, System::nanoTime);
         this.budget = Budget.forSettings(settings);
+        this.blockNanos = (settings.overflowPolicy() == OverflowPolicy.BLOCK) ? settings.blockTimeout().toNanos() : 0;
         this.spool = (settings.spool() != null) ? ShipperSpool.open(settings.spool(), settings, this.diagnostics) : null;
         this.ledger = new Ledger(this.budget, (this.spool != null) ? this.spool.spool() : null);
         this.queue = new EventQueue(settings, this.budget, this.ledger, this::wakeWorker);
@@ -99,6 +103,12 @@ public final class LogShipper {
     }
 
     private Destination add(String name, String logGroup, String logStream) {
+        for (Destination existing : this.destinations) {
+            if (existing.logGroup().equals(logGroup) && existing.logStream().equals(logStream)) {
+                throw new IllegalArgumentException("Destination '" + name + "' leads to " + logGroup + "/" + logStream
+                        + ", as '" + existing.name() + "' does: its events would arrive twice");
+            }
+        }
         Destination destination = new Destination(name, logGroup, logStream, this.destinations.size());
         this.destinations.add(destination);
         if (this.spool != null) {
@@ -177,16 +187,21 @@ public final class LogShipper {
             }
         }
         long position = -1;
+        long blockNanos = this.blockNanos;
         if (this.spool != null) {
-            position = this.spool.append(timestamp, message, targets, targets == this.mainOnly);
+            long started = (blockNanos > 0) ? System.nanoTime() : 0;
+            position = this.spool.append(timestamp, message, targets);
             if (position == Spool.FULL) {
                 for (Destination target : targets) {
                     target.books().refused(DropReason.SPOOL_FULL);
                 }
                 return false;
             }
+            if (blockNanos > 0) {
+                blockNanos = Math.max(0, blockNanos - (System.nanoTime() - started)); // one block timeout in all
+            }
         }
-        DropReason refused = this.queue.offer(new LogEvent(timestamp, message, targets, position));
+        DropReason refused = this.queue.offer(new LogEvent(timestamp, message, targets, position), blockNanos);
         if (refused == null) {
             return true;
         }

@@ -92,6 +92,7 @@ final class Senders {
         Destination destination = batch.destination();
         DestinationBooks books = destination.books();
         try {
+            this.ledger.handedOver(batch);
             for (int attempt = 0; !isAbandoned(); attempt++) {
                 Throwable failure = null;
                 PutResult result = null;

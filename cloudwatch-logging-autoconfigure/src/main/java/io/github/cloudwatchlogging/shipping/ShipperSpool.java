@@ -6,6 +6,8 @@ import java.util.function.BiFunction;
 
 import io.github.cloudwatchlogging.spool.DestinationName;
 import io.github.cloudwatchlogging.spool.RecoveredRecord;
+import io.github.cloudwatchlogging.spool.RecoveryOutcome;
+import io.github.cloudwatchlogging.spool.Settlement;
 import io.github.cloudwatchlogging.spool.Spool;
 import io.github.cloudwatchlogging.spool.SpoolSettings;
 import io.github.cloudwatchlogging.spool.SpoolStatistics;
@@ -18,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class ShipperSpool {
 
+    /** How long a stop waits for the recovery thread to see the queue closed. */
+    private static final long RECOVERY_JOIN_MILLIS = 1_000;
+
     private final Spool spool;
 
     private final long blockNanos;
@@ -25,8 +30,6 @@ final class ShipperSpool {
     private final int maxEventBytes;
 
     private final Map<Integer, Destination> byId = new HashMap<>();
-
-    private int @Nullable [] mainIds;
 
     private @Nullable Thread recovery;
 
@@ -70,28 +73,34 @@ final class ShipperSpool {
         if (id >= 0) {
             this.byId.putIfAbsent(id, destination);
         }
-        if (this.mainIds == null && id >= 0 && destination.index() == 0) {
-            this.mainIds = new int[] { id };
-        }
     }
 
     /**
      * Writes the event; returns its position, {@link Spool#NOT_SPOOLED} (ship it from memory) or {@link Spool#FULL}.
      * Under {@link OverflowPolicy#BLOCK} a full spool is waited on for the block timeout.
      */
-    long append(long timestamp, byte[] message, Destination[] targets, boolean mainOnly) {
-        int[] ids = mainOnly ? this.mainIds : idsOf(targets);
+    long append(long timestamp, byte[] message, Destination[] targets) {
+        int[] ids = (targets.length == 1) ? targets[0].spoolIds() : idsOf(targets);
         if (ids == null) {
             return Spool.NOT_SPOOLED;
         }
-        return this.spool.append(timestamp, message, ids, this.blockNanos);
+        try {
+            return this.spool.append(timestamp, message, ids, this.blockNanos);
+        }
+        catch (Throwable ex) {
+            return Spool.NOT_SPOOLED; // the spool never throws by design; the logging call must not, whatever happens
+        }
     }
 
     /** The queue refused an event after it was written: its record will reach none of its destinations. */
     void refused(long position) {
-        Spool.Settlement records = this.spool.settlement();
-        records.settleAll(position);
-        records.finish();
+        Settlement records = this.spool.settlement();
+        try {
+            records.settleAll(position);
+        }
+        finally {
+            records.finish();
+        }
     }
 
     /** Starts queuing what an earlier process left, on its own thread. */
@@ -111,7 +120,9 @@ final class ShipperSpool {
         Thread thread = this.recovery;
         if (thread != null) {
             try {
-                thread.join(1_000); // the closed queue refuses it at once; this only waits for it to notice
+                // The closed queue refuses its next event; it may be scanning a segment meanwhile. Past this wait
+                // it is left to finish alone: what it has not handed over stays on disk.
+                thread.join(RECOVERY_JOIN_MILLIS);
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -124,15 +135,14 @@ final class ShipperSpool {
         return this.spool.statistics();
     }
 
-    private boolean queueRecovered(EventQueue queue, RecoveredRecord record) {
+    private RecoveryOutcome queueRecovered(EventQueue queue, RecoveredRecord record) {
         Destination[] targets = java.util.Arrays.stream(record.destinationIds())
             .mapToObj(this.byId::get)
             .filter(java.util.Objects::nonNull)
             .toArray(Destination[]::new);
         if (targets.length < record.destinationIds().length) {
-            // A destination the spool could not number in this process: that part cannot be shipped; leave the
-            // whole record to the next process rather than settle what it still owes.
-            return true;
+            // A destination the spool could not number in this process: leave the whole record to the next one.
+            return RecoveryOutcome.LEFT;
         }
         // An earlier process may have allowed larger events: cut it as this one would, the record stays whole.
         byte[] message = EventMessages.prepare(record.message(), this.maxEventBytes);
@@ -142,16 +152,17 @@ final class ShipperSpool {
         }
         DropReason refused = queue.offerRecovered(event);
         if (refused == null) {
-            return true;
+            return RecoveryOutcome.QUEUED;
         }
         boolean stopping = refused != DropReason.LARGER_THAN_QUEUE;
         for (Destination target : targets) {
             target.books().refused(stopping ? DropReason.LEFT_IN_SPOOL : refused);
         }
-        if (!stopping) {
-            refused(record.position());
+        if (stopping) {
+            return RecoveryOutcome.STOP;
         }
-        return !stopping;
+        refused(record.position()); // larger than this configuration's whole budget: counted, settled
+        return RecoveryOutcome.QUEUED;
     }
 
     private int @Nullable [] idsOf(Destination[] targets) {

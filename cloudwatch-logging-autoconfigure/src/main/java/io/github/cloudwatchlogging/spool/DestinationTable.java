@@ -31,22 +31,37 @@ final class DestinationTable {
         this.file = file;
     }
 
-    /** Reads the file; lines that do not parse (a line torn by a kill) are ignored, their number is never used. */
+    /**
+     * Reads the file. A last line without its line break was torn by a kill while it was appended: it is cut off
+     * (its number was never used by a record, which is written only after its line is on disk). Lines that do not
+     * parse otherwise are ignored.
+     */
     static DestinationTable read(Path directory) throws IOException {
         DestinationTable table = new DestinationTable(directory.resolve("destinations"));
-        if (Files.exists(table.file)) {
-            for (String line : Files.readAllLines(table.file, StandardCharsets.UTF_8)) {
-                String[] fields = line.split("\t", -1);
-                if (fields.length != 3) {
-                    continue;
-                }
-                try {
-                    int id = Integer.parseInt(fields[0]);
-                    table.put(id, new DestinationName(unescape(fields[1]), unescape(fields[2])));
-                }
-                catch (IllegalArgumentException ex) {
-                    // a torn line
-                }
+        if (!Files.exists(table.file)) {
+            return table;
+        }
+        byte[] bytes = Files.readAllBytes(table.file);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+            end--;
+        }
+        if (end < bytes.length) {
+            try (FileChannel channel = FileChannel.open(table.file, StandardOpenOption.WRITE)) {
+                channel.truncate(end);
+                channel.force(true);
+            }
+        }
+        for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
+            String[] fields = line.split("\t", -1);
+            if (fields.length != 3) {
+                continue;
+            }
+            try {
+                table.put(Integer.parseInt(fields[0]), new DestinationName(unescape(fields[1]), unescape(fields[2])));
+            }
+            catch (IllegalArgumentException ex) {
+                // not a line of ours
             }
         }
         return table;

@@ -27,6 +27,9 @@ final class MappedMemory {
 
     private static final int ZEROS = 64 * 1024;
 
+    /** {@code sun.misc.Unsafe.invokeCleaner} bound to the instance; null where it is missing. */
+    private static final java.lang.invoke.@org.jspecify.annotations.Nullable MethodHandle CLEANER = cleaner();
+
     private final MappedByteBuffer mapped;
 
     private MappedMemory(MappedByteBuffer mapped) {
@@ -100,8 +103,13 @@ final class MappedMemory {
         this.mapped.putLong(index, value);
     }
 
-    void putBytes(int index, byte[] bytes) {
-        this.mapped.put(index, bytes);
+    void putBytes(int index, byte[] bytes, int from, int length) {
+        this.mapped.put(index, bytes, from, length);
+    }
+
+    /** Touches every page, so that writing to it later faults no page in. */
+    void load() {
+        this.mapped.load();
     }
 
     int getIntVolatile(int index) {
@@ -138,15 +146,26 @@ final class MappedMemory {
      * where that is missing, the collector does it later. Nothing may touch the memory afterwards.
      */
     void unmap() {
+        if (CLEANER != null) {
+            try {
+                CLEANER.invokeExact((ByteBuffer) this.mapped);
+            }
+            catch (Throwable ex) {
+                // Left to the garbage collector.
+            }
+        }
+    }
+
+    private static java.lang.invoke.@org.jspecify.annotations.Nullable MethodHandle cleaner() {
         try {
             Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
             Field field = unsafeClass.getDeclaredField("theUnsafe");
             field.setAccessible(true);
             Method invokeCleaner = unsafeClass.getMethod("invokeCleaner", ByteBuffer.class);
-            invokeCleaner.invoke(field.get(null), this.mapped);
+            return MethodHandles.lookup().unreflect(invokeCleaner).bindTo(field.get(null));
         }
         catch (ReflectiveOperationException | RuntimeException ex) {
-            // Left to the garbage collector.
+            return null;
         }
     }
 

@@ -73,6 +73,28 @@ final class RecordFormat {
     }
 
     /**
+     * The length the header at {@code offset} gives, when its magic holds and its destination count and message
+     * length agree with its length field (or that field is still zero: a write cut short); else 0. A record found
+     * this way whose checksum fails is skipped whole.
+     */
+    static int declaredLength(MappedMemory buffer, int offset, int limit) {
+        if (offset + RecordFormat.TARGETS > limit || buffer.getInt(offset + MAGIC) != RECORD_MAGIC) {
+            return 0;
+        }
+        int targets = buffer.getShort(offset + TARGET_COUNT);
+        int messageBytes = buffer.getInt(offset + MESSAGE_LENGTH);
+        if (targets < 1 || targets > MAX_TARGETS || messageBytes < 0 || messageBytes > limit - offset) {
+            return 0;
+        }
+        int computed = length(targets, messageBytes);
+        int published = buffer.getInt(offset + LENGTH);
+        if (computed > limit - offset || (published != 0 && published != computed)) {
+            return 0;
+        }
+        return computed;
+    }
+
+    /**
      * The length of the valid record at {@code offset} (before padding), or -1 when there is none there: nothing
      * published, a length out of range, a wrong magic or a failed checksum.
      */

@@ -3,17 +3,18 @@ package io.github.cloudwatchlogging.spool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.CRC32C;
-
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * One segment file, mapped. Logging threads append records to it without a lock: one atomic add reserves a
- * record's space and counts it, the record is written, then its length is published. Settling threads clear a
- * record's pending bits; once the segment is sealed (a reservation ran past its end) and every record it holds is
- * settled, it is unmapped and deleted. Nothing touches the mapping after that: a record is settled only once per
- * destination, and a reservation past the end writes nothing.
+ * One segment file, mapped. Logging threads append records without a lock: one atomic add reserves a record's
+ * space and counts it, the record is written, then its length is published. Other threads touch the mapping (to
+ * settle a record, mark it, force it to disk) only under the read side of {@link #access}; the maintenance thread
+ * frees a segment (unmaps and deletes it) under the write side, once it is sealed and every record in it is
+ * settled, so nothing can touch unmapped memory: after the free, readers see {@link #freed} and do nothing.
+ * A logging thread writing its own record needs no lock: its record is unsettled, so the segment cannot be freed.
  */
 final class Segment {
 
@@ -29,26 +30,27 @@ final class Segment {
 
     private final MappedMemory buffer;
 
+    private final boolean recovered;
+
     /** Packed: records reserved (high half) and the next free offset (low half). */
     private final AtomicLong reserved = new AtomicLong(RecordFormat.HEADER_BYTES);
 
+    /** Records whose every destination is settled. */
     private final AtomicInteger settled = new AtomicInteger();
 
-    /** How many records the segment holds once sealed: those reserved before the first that ran past its end. */
-    private volatile int sealedRecords = -1;
+    /**
+     * How many settled records free the segment: for one of this process, the records reserved before the first
+     * reservation past its end; for an earlier process's, the records recovery handed over. -1 until known.
+     */
+    private volatile int recordsToSettle = -1;
 
-    /** For a segment of an earlier process: set once recovery has read all of it. */
-    private volatile boolean recoveryRead;
+    private final ReentrantReadWriteLock access = new ReentrantReadWriteLock();
 
-    private final boolean recovered;
+    /** Guarded by {@link #access}: set under its write side. */
+    private volatile boolean freed;
 
-    /** Guarded by this: the header's settled offset as far as it is known to be advanced. */
+    /** The maintenance thread's only: the header's settled offset as far as it has advanced it. */
     private int settledOffset = RecordFormat.HEADER_BYTES;
-
-    private boolean freed;
-
-    private Runnable onFreed = () -> {
-    };
 
     private Segment(long number, Path file, MappedMemory buffer, boolean recovered) {
         this.number = number;
@@ -58,25 +60,30 @@ final class Segment {
         this.recovered = recovered;
     }
 
-    /** Creates a new segment file with real blocks (zero-filled, so a full disk fails here, not on a page fault). */
+    /**
+     * Creates a segment file with its blocks allocated (zero-filled: a full disk fails here with an IOException,
+     * never later as a fault on a mapped page), under a temporary name until its header is written, so that a
+     * process killed half-way leaves only a {@code .tmp} file, which the next one deletes.
+     */
     static Segment create(Path directory, long number, int size) throws IOException {
         Path file = directory.resolve(fileName(number));
+        Path temporary = directory.resolve(fileName(number) + ".tmp");
         MappedMemory memory;
         try {
-            memory = MappedMemory.create(file, size);
+            memory = MappedMemory.create(temporary, size);
+            memory.putInt(RecordFormat.SEGMENT_MAGIC_OFFSET, RecordFormat.SEGMENT_MAGIC);
+            memory.putInt(RecordFormat.VERSION_OFFSET, RecordFormat.VERSION);
+            memory.putLong(RecordFormat.NUMBER_OFFSET, number);
+            memory.putInt(RecordFormat.SIZE_OFFSET, size);
+            memory.putLongRelease(RecordFormat.SETTLED_OFFSET, RecordFormat.HEADER_BYTES);
+            memory.load(); // page-table entries now, on the spool's thread, not one fault per page on logging threads
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
         }
         catch (IOException | RuntimeException ex) {
-            Files.deleteIfExists(file);
+            Files.deleteIfExists(temporary);
             throw ex;
         }
-        Segment segment = new Segment(number, file, memory, false);
-        MappedMemory header = segment.buffer;
-        header.putInt(RecordFormat.SEGMENT_MAGIC_OFFSET, RecordFormat.SEGMENT_MAGIC);
-        header.putInt(RecordFormat.VERSION_OFFSET, RecordFormat.VERSION);
-        header.putLong(RecordFormat.NUMBER_OFFSET, number);
-        header.putInt(RecordFormat.SIZE_OFFSET, size);
-        header.putLongRelease(RecordFormat.SETTLED_OFFSET, RecordFormat.HEADER_BYTES);
-        return segment;
+        return new Segment(number, file, memory, false);
     }
 
     /** Maps a segment an earlier process left, to be recovered; null when it is not one of ours. */
@@ -85,23 +92,18 @@ final class Segment {
         if (length < RecordFormat.HEADER_BYTES || length > Integer.MAX_VALUE) {
             return null;
         }
-        Segment segment = new Segment(number, file, MappedMemory.open(file, length), true);
-        if (segment.buffer.getInt(RecordFormat.SEGMENT_MAGIC_OFFSET) != RecordFormat.SEGMENT_MAGIC) {
-            segment.buffer.unmap();
+        MappedMemory memory = MappedMemory.open(file, length);
+        if (memory.getInt(RecordFormat.SEGMENT_MAGIC_OFFSET) != RecordFormat.SEGMENT_MAGIC) {
+            memory.unmap();
             return null;
         }
-        segment.sealedRecords = Integer.MAX_VALUE; // set to what recovery finds
+        Segment segment = new Segment(number, file, memory, true);
         segment.reserved.set(length); // nothing is ever appended to it
         return segment;
     }
 
     static String fileName(long number) {
         return String.format("segment-%016d", number);
-    }
-
-    /** What to run once it is deleted: the spool counts the disk given back. */
-    void onFreed(Runnable action) {
-        this.onFreed = action;
     }
 
     long number() {
@@ -112,10 +114,7 @@ final class Segment {
         return this.size;
     }
 
-    boolean isRecovered() {
-        return this.recovered;
-    }
-
+    /** For the recovery's scanner, before any record of it is handed over: nothing frees it meanwhile. */
     MappedMemory buffer() {
         return this.buffer;
     }
@@ -125,8 +124,8 @@ final class Segment {
      * seals the segment.
      */
     int reserve(int alignedLength) {
-        if (this.sealedRecords >= 0) {
-            return -1; // sealed: no further add, so the offset never grows past the end by more than a few calls
+        if (this.recordsToSettle >= 0) {
+            return -1; // sealed: no further add, so the offset never runs far past the end
         }
         long before = this.reserved.getAndAdd((1L << COUNT_SHIFT) + alignedLength);
         long offset = before & OFFSET_MASK;
@@ -135,68 +134,95 @@ final class Segment {
         }
         if (offset <= this.size) {
             // The first reservation past the end: every one before it holds a record, none after it does.
-            this.sealedRecords = (int) (before >>> COUNT_SHIFT);
-            freeIfSettled();
+            this.recordsToSettle = (int) (before >>> COUNT_SHIFT);
         }
         return -1;
     }
 
-    /** Writes a record into the space {@link #reserve} gave; its length goes last, so readers see all or nothing. */
-    void write(int offset, long timestamp, int[] destinationIds, byte[] message, CRC32C crc) {
+    /**
+     * Writes a record into the space {@link #reserve} gave; its length goes last, so readers see all or nothing.
+     * Returns false when the memory could not be written (an I/O error surfacing as a fault): the slot is then
+     * published settled, so that it holds nothing back, and the event is not in the spool.
+     */
+    boolean write(int offset, long timestamp, int[] destinationIds, byte[] message, RecordScratch scratch) {
         int targets = destinationIds.length;
         int length = RecordFormat.length(targets, message.length);
         MappedMemory buffer = this.buffer;
-        boolean written = false;
         try {
+            // The checked part is built and summed on the heap, then copied: mapped memory is written once.
+            int checked = scratch.header(timestamp, destinationIds, message);
             buffer.putInt(offset + RecordFormat.PENDING, RecordFormat.allPending(targets));
             buffer.putInt(offset + RecordFormat.MARKS, 0);
-            buffer.putInt(offset + RecordFormat.MAGIC, RecordFormat.RECORD_MAGIC);
-            buffer.putInt(offset + RecordFormat.MESSAGE_LENGTH, message.length);
-            buffer.putLong(offset + RecordFormat.TIMESTAMP, timestamp);
-            buffer.putShort(offset + RecordFormat.TARGET_COUNT, (short) targets);
-            for (int i = 0; i < targets; i++) {
-                buffer.putShort(offset + RecordFormat.TARGETS + 2 * i, (short) destinationIds[i]);
+            buffer.putBytes(offset + RecordFormat.CHECKED_FROM, scratch.bytes(), 0, checked);
+            buffer.putBytes(offset + RecordFormat.CHECKED_FROM + checked, message, 0, message.length);
+            buffer.putInt(offset + RecordFormat.CRC, scratch.checksum());
+            buffer.putIntRelease(offset + RecordFormat.LENGTH, length);
+            return true;
+        }
+        catch (Throwable ex) {
+            try {
+                // Pending bits cleared and the checksum left wrong: the next process counts it and skips it.
+                buffer.putInt(offset + RecordFormat.PENDING, 0);
+                buffer.putIntRelease(offset + RecordFormat.LENGTH, length);
             }
-            buffer.putBytes(offset + RecordFormat.length(targets, 0), message);
-            crc.reset();
-            crc.update(buffer.slice(offset + RecordFormat.CHECKED_FROM, offset + length));
-            buffer.putInt(offset + RecordFormat.CRC, (int) crc.getValue());
-            written = true;
+            catch (Throwable again) {
+                // The page cannot be written at all: the record stays unpublished and the segment on disk.
+            }
+            this.settled.incrementAndGet();
+            return false;
+        }
+    }
+
+    /** Forces the record to disk (sync: always); false when that failed. */
+    boolean force(int offset, int length) {
+        try {
+            this.buffer.force(offset, length);
+            return true;
+        }
+        catch (RuntimeException ex) {
+            return false;
+        }
+    }
+
+    /** Forces the whole mapping to disk (sync: an interval), unless it was freed; false when that failed. */
+    boolean forceAll() {
+        this.access.readLock().lock();
+        try {
+            if (!this.freed) {
+                this.buffer.force();
+            }
+            return true;
+        }
+        catch (RuntimeException ex) {
+            return false;
         }
         finally {
-            if (!written) {
-                // Never leave a reserved slot unpublished: it would hold the settled offset back forever. Its
-                // pending bits go to zero, and the next process sees a failed checksum, counts it and skips it.
-                buffer.putInt(offset + RecordFormat.PENDING, 0);
-                buffer.putInt(offset + RecordFormat.CRC, 0);
-            }
-            buffer.putIntRelease(offset + RecordFormat.LENGTH, length);
-            if (!written) {
-                this.settled.incrementAndGet();
-            }
+            this.access.readLock().unlock();
         }
     }
 
-    /** Forces the record to disk (sync: always). */
-    void force(int offset, int length) {
-        this.buffer.force(offset, length);
-    }
-
-    /** Forces the whole mapping to disk (sync: an interval), unless it was freed. */
-    synchronized void forceAll() {
-        if (!this.freed) {
-            this.buffer.force();
+    /** Takes the read side of the access lock; false (and not taken) once the segment is freed. */
+    boolean pin() {
+        this.access.readLock().lock();
+        if (this.freed) {
+            this.access.readLock().unlock();
+            return false;
         }
+        return true;
     }
 
-    /** Marks a record handed to a sender, before its first call: the next process counts it a possible duplicate. */
+    void unpin() {
+        this.access.readLock().unlock();
+    }
+
+    /** Pinned: marks a record handed to a sender, before its first call; the next process counts it a duplicate. */
     void markHandedOver(int offset) {
         this.buffer.putIntRelease(offset + RecordFormat.MARKS, RecordFormat.MARK_HANDED_OVER);
     }
 
     /**
-     * Clears the pending bit of one destination of a record. Returns true when that was the last one: the record
-     * is settled.
+     * Pinned: clears the pending bit of the destination with this number. Returns true when that was the last one:
+     * the record is settled.
      */
     boolean settle(int offset, int destinationId) {
         int bit = bitOf(offset, destinationId);
@@ -212,7 +238,7 @@ final class Segment {
         }
     }
 
-    /** Settles a record for every destination at once (refused before it was queued). */
+    /** Pinned: settles a record for every destination at once (refused before it was queued). */
     boolean settleAll(int offset) {
         int index = offset + RecordFormat.PENDING;
         while (true) {
@@ -236,88 +262,90 @@ final class Segment {
         return 0;
     }
 
-    /**
-     * Counts records that became settled, then advances the header's settled offset past every settled record
-     * at its front, and frees the segment when it is sealed and everything in it is settled.
-     */
+    /** Counts records that became settled; the maintenance thread advances and frees. */
     void recordsSettled(int count) {
         this.settled.addAndGet(count);
-        advanceSettledOffset();
-        freeIfSettled();
     }
 
     /**
-     * Recovery read every record of this earlier process's segment and found {@code unsettledRecords} to ship:
-     * the segment is deleted once this process settled that many.
+     * Recovery read every record of this earlier process's segment and handed {@code handed} of them over (or
+     * settled them itself): the segment is freed once this process settled that many.
      */
-    void recoveryRead(int unsettledRecords) {
-        this.sealedRecords = unsettledRecords;
-        this.recoveryRead = true;
-        freeIfSettled();
+    void recoveryRead(int handed) {
+        this.recordsToSettle = handed;
     }
 
-    /** Whether it is still on disk. */
-    synchronized boolean isLive() {
-        return !this.freed;
+    /** Whether the maintenance thread may free it now. */
+    boolean isFreeable() {
+        int records = this.recordsToSettle;
+        return !this.freed && records >= 0 && this.settled.get() >= records;
     }
 
-    private synchronized void advanceSettledOffset() {
-        if (this.freed || this.recovered) {
-            return; // an earlier process's segment is deleted whole, never appended to
-        }
-        int offset = this.settledOffset;
-        int end = (int) Math.min(this.size, this.reserved.get() & OFFSET_MASK);
-        while (offset < end) {
-            int length = this.buffer.getIntVolatile(offset + RecordFormat.LENGTH);
-            if (length == 0 || this.buffer.getIntVolatile(offset + RecordFormat.PENDING) != 0) {
-                break; // not published yet, or not settled: the lowest unsettled record
-            }
-            offset += RecordFormat.aligned(length);
-        }
-        if (offset != this.settledOffset) {
-            this.settledOffset = offset;
-            this.buffer.putLongRelease(RecordFormat.SETTLED_OFFSET, offset);
-        }
-    }
-
-    private synchronized void freeIfSettled() {
-        int records = this.sealedRecords;
-        if (this.freed || records < 0 || (this.recovered && !this.recoveryRead) || this.settled.get() < records) {
+    /**
+     * The maintenance thread: advances the header's settled offset past every settled record at its front, up
+     * to the lowest unsettled (or unpublished) one. Never for an earlier process's segment, which is freed whole.
+     */
+    void advanceSettledOffset() {
+        if (this.recovered || !pin()) {
             return;
         }
-        this.freed = true;
-        this.buffer.unmap();
+        try {
+            int offset = this.settledOffset;
+            int end = (int) Math.min(this.size, this.reserved.get() & OFFSET_MASK);
+            while (offset + RecordFormat.TARGETS <= end) {
+                int length = this.buffer.getIntVolatile(offset + RecordFormat.LENGTH);
+                if (length == 0 || this.buffer.getIntVolatile(offset + RecordFormat.PENDING) != 0) {
+                    break;
+                }
+                offset += RecordFormat.aligned(length);
+            }
+            if (offset != this.settledOffset) {
+                this.settledOffset = offset;
+                this.buffer.putLongRelease(RecordFormat.SETTLED_OFFSET, offset);
+            }
+        }
+        finally {
+            unpin();
+        }
+    }
+
+    /** The maintenance thread: unmaps and deletes it if it is freeable; returns whether it did. */
+    boolean freeIfSettled() {
+        if (!isFreeable()) {
+            return false;
+        }
+        this.access.writeLock().lock();
+        try {
+            if (this.freed) {
+                return false;
+            }
+            this.freed = true;
+            this.buffer.unmap();
+        }
+        finally {
+            this.access.writeLock().unlock();
+        }
         try {
             Files.deleteIfExists(this.file);
         }
         catch (IOException ex) {
             // Left for the next process: every record in it is settled, so it reads as empty.
         }
-        this.onFreed.run();
+        return true;
     }
 
     /**
      * Seals it at a stop: nothing more is appended, and it is freed once what it holds is settled. What stays
-     * unsettled stays on disk for the next process; its mapping is never unmapped by hand, since a call the stop
-     * gave up on may still touch it, and goes with the garbage collector.
+     * unsettled stays on disk for the next process.
      */
     void seal() {
         reserve(this.size + RecordFormat.ALIGNMENT);
     }
 
     /** Deletes a segment no record was ever written to (the spare, at a stop). */
-    synchronized void deleteUnused() {
-        if (!this.freed) {
-            this.freed = true;
-            this.buffer.unmap();
-            try {
-                Files.deleteIfExists(this.file);
-            }
-            catch (IOException ex) {
-                // An empty segment left behind reads as empty.
-            }
-            this.onFreed.run();
-        }
+    void deleteUnused() {
+        this.recordsToSettle = 0;
+        freeIfSettled();
     }
 
 }

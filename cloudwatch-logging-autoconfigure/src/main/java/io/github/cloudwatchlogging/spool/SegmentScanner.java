@@ -2,12 +2,14 @@ package io.github.cloudwatchlogging.spool;
 
 import java.util.zip.CRC32C;
 
-
 /**
- * Walks the valid records of a segment an earlier process left, from the header's settled offset on. Damage (a
- * record cut short by a kill, bytes flipped on disk) is skipped: the scanner moves on 8 bytes at a time to the next
- * offset where a record's magic and checksum hold, and counts each damaged stretch that holds anything but zeros.
- * A stretch of zeros at the end is where the earlier process stopped writing.
+ * Walks the valid records of a segment an earlier process left, from the header's settled offset on. Damage is
+ * skipped and counted, one for each damaged stretch that holds anything but zeros. A record whose header holds (its
+ * magic, and a destination count and message length that agree with its length, or with nothing written yet) but
+ * whose checksum fails, or whose length was never published (a write cut by a kill), is skipped whole by the size
+ * its header gives, so a message's own bytes are never read as records. Only where even the header is damaged does
+ * the scanner move on 8 bytes at a time to the next offset where a record's magic and checksum hold. A stretch of
+ * zeros at the end is where the earlier process stopped writing.
  */
 final class SegmentScanner {
 
@@ -25,7 +27,7 @@ final class SegmentScanner {
 
     SegmentScanner(Segment segment) {
         this.buffer = segment.buffer();
-        this.limit = segment.buffer().capacity();
+        this.limit = this.buffer.capacity();
         long settled = this.buffer.getLongVolatile(RecordFormat.SETTLED_OFFSET);
         boolean plausible = settled >= RecordFormat.HEADER_BYTES && settled <= this.limit
                 && settled % RecordFormat.ALIGNMENT == 0;
@@ -47,6 +49,12 @@ final class SegmentScanner {
                 this.length = valid;
                 return true;
             }
+            int declared = RecordFormat.declaredLength(this.buffer, this.offset, this.limit);
+            if (declared > 0) {
+                this.corrupt++; // a whole record that fails its checksum, or one cut by a kill: skipped whole
+                this.offset += RecordFormat.aligned(declared);
+                continue;
+            }
             damaged |= this.buffer.getLong(this.offset) != 0;
             this.offset += RecordFormat.ALIGNMENT;
         }
@@ -65,8 +73,9 @@ final class SegmentScanner {
         return this.offset;
     }
 
+    /** Its pending destinations, only those it has: a flipped bit outside the checksum names none that it lacks. */
     int pending() {
-        return this.buffer.getIntVolatile(this.offset + RecordFormat.PENDING);
+        return this.buffer.getIntVolatile(this.offset + RecordFormat.PENDING) & RecordFormat.allPending(targets());
     }
 
     boolean handedOver() {
