@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.github.cloudwatchlogging.autoconfigure.CloudWatchLogShipping;
 import io.github.cloudwatchlogging.shipping.DropReason;
+import io.github.cloudwatchlogging.shipping.FlushReport;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.RejectReason;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
@@ -45,7 +46,7 @@ public class CloudWatchLoggingEndpoint {
 
     @WriteOperation
     public FlushDescriptor flush() {
-        LogShipper.FlushReport report = this.shipping.flush(FLUSH_TIMEOUT);
+        FlushReport report = this.shipping.flush(FLUSH_TIMEOUT);
         if (report == null) {
             return new FlushDescriptor(false, 0, 0, 0);
         }

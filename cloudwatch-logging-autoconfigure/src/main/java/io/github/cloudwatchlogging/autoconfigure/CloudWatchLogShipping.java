@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.cloudwatchlogging.shipping.Destination;
+import io.github.cloudwatchlogging.shipping.FlushReport;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.RequestListener;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
@@ -137,7 +138,7 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
     }
 
     /** Flushes every destination, within the one timeout. */
-    public LogShipper.@Nullable FlushReport flush(Duration timeout) {
+    public @Nullable FlushReport flush(Duration timeout) {
         CloudWatchLoggingInstallation current = this.installation;
         return (current != null) ? current.shipper().flush(timeout) : null;
     }

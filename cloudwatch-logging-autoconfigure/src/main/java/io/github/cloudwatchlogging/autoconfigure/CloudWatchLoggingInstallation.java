@@ -17,6 +17,7 @@ import io.github.cloudwatchlogging.shipping.PutLogEventsSender;
 import io.github.cloudwatchlogging.shipping.ShipperDiagnostics;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
 import io.github.cloudwatchlogging.shipping.ShipperState;
+import io.github.cloudwatchlogging.shipping.StopReport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -165,8 +166,8 @@ public final class CloudWatchLoggingInstallation {
     }
 
     /** Delivers what is queued for every destination (within the shutdown timeout), then detaches. Idempotent. */
-    LogShipper.StopReport stop() {
-        LogShipper.StopReport report = this.shipper.stop();
+    StopReport stop() {
+        StopReport report = this.shipper.stop();
         synchronized (CloudWatchLoggingInstallation.class) {
             this.attachment.detach(this.routing);
             if (current == this) {

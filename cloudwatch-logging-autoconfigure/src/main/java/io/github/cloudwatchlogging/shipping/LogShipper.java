@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,7 +48,7 @@ public final class LogShipper {
     /** The block timeout under {@link OverflowPolicy#BLOCK}, else 0. */
     private final long blockNanos;
 
-    private final List<Destination> destinations = new CopyOnWriteArrayList<>();
+    private final ShipperDestinations destinations;
 
     private final Destination[] mainOnly;
 
@@ -76,7 +75,8 @@ public final class LogShipper {
         this.ledger = new Ledger(this.budget, (this.spool != null) ? this.spool.spool() : null);
         this.queue = new EventQueue(settings, this.budget, this.ledger, this::wakeWorker);
         this.ledger.onSettled(this.queue::signalSpace);
-        Destination main = add(Destination.MAIN, settings.logGroup(), settings.logStream());
+        this.destinations = new ShipperDestinations(this.ledger, this.budget, this.spool);
+        Destination main = this.destinations.add(Destination.MAIN, settings.logGroup(), settings.logStream());
         this.mainOnly = new Destination[] { main };
     }
 
@@ -98,27 +98,12 @@ public final class LogShipper {
             if (this.state != ShipperState.BUFFERING) {
                 throw new IllegalStateException("Destinations are added before the shipper starts");
             }
-            return add(name, logGroup, logStream);
+            return this.destinations.add(name, logGroup, logStream);
         }
-    }
-
-    private Destination add(String name, String logGroup, String logStream) {
-        for (Destination existing : this.destinations) {
-            if (existing.logGroup().equals(logGroup) && existing.logStream().equals(logStream)) {
-                throw new IllegalArgumentException("Destination '" + name + "' leads to " + logGroup + "/" + logStream
-                        + ", as '" + existing.name() + "' does: its events would arrive twice");
-            }
-        }
-        Destination destination = new Destination(name, logGroup, logStream, this.destinations.size());
-        this.destinations.add(destination);
-        if (this.spool != null) {
-            this.spool.number(destination);
-        }
-        return destination;
     }
 
     public List<Destination> destinations() {
-        return List.copyOf(this.destinations);
+        return List.copyOf(this.destinations.all());
     }
 
     /** Adds a listener told of every PutLogEvents call to the main destination as it ends; for metrics. */
@@ -141,7 +126,7 @@ public final class LogShipper {
             }
             if (this.spool != null) {
                 this.spool.addRecoveredDestinations((group, stream) ->
-                        add("recovered-" + this.destinations.size(), group, stream));
+                        this.destinations.add("recovered-" + this.destinations.all().size(), group, stream));
             }
             Senders pool = new Senders(this.settings, sender, this.ledger,
                     new FailureReports(this.settings, this.diagnostics));
@@ -230,25 +215,7 @@ public final class LogShipper {
     }
 
     public ShipperStatistics statistics(Destination destination) {
-        return this.ledger.read(() -> destination.books()
-            .snapshot(this.state, destination, queuedEvents(destination), this.budget));
-    }
-
-    /**
-     * What the destination holds: for the main one, everything the budget holds but what the others do, so that
-     * a shipper with one destination reads its queue from the budget, apart from its counters.
-     */
-    private long queuedEvents(Destination destination) {
-        if (destination != mainDestination()) {
-            return destination.books().unsettled();
-        }
-        long others = 0;
-        for (Destination other : this.destinations) {
-            if (other != destination) {
-                others += other.books().unsettled();
-            }
-        }
-        return this.budget.events() - others;
+        return this.destinations.statistics(destination, this.state);
     }
 
     /**
@@ -300,18 +267,14 @@ public final class LogShipper {
             if (this.spool != null) {
                 this.spool.stop();
             }
-            long undelivered = 0;
-            long leftInSpool = 0;
-            for (Destination destination : this.destinations) {
-                undelivered += this.ledger.read(() -> destination.books().dropped(DropReason.SHUTDOWN_TIMEOUT));
-                leftInSpool += this.ledger.read(() -> destination.books().dropped(DropReason.LEFT_IN_SPOOL));
-            }
+            long undelivered = this.destinations.dropped(DropReason.SHUTDOWN_TIMEOUT);
+            long leftInSpool = this.destinations.dropped(DropReason.LEFT_IN_SPOOL);
             this.state = ShipperState.STOPPED;
             this.stopReport = new StopReport(undelivered, leftInSpool, statistics());
             String reason = (pool == null) ? "it was never started"
                     : "the shutdown timeout of " + this.settings.shutdownTimeout() + " ran out";
             if (undelivered > 0) {
-                FailureReports.undelivered(this.diagnostics.target(), this.destinations, undelivered, reason);
+                FailureReports.undelivered(this.diagnostics.target(), this.destinations.all(), undelivered, reason);
             }
             if (leftInSpool > 0 && this.spool != null) {
                 FailureReports.leftInSpool(this.diagnostics.target(), leftInSpool, reason,
@@ -340,11 +303,7 @@ public final class LogShipper {
     }
 
     private long total(java.util.function.ToLongFunction<ShipperStatistics> figure) {
-        long sum = 0;
-        for (Destination destination : this.destinations) {
-            sum += figure.applyAsLong(statistics(destination));
-        }
-        return sum;
+        return this.destinations.total(figure, this.state);
     }
 
     private void wakeWorker() {
@@ -366,32 +325,6 @@ public final class LogShipper {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /**
-     * What a flush did.
-     *
-     * @param completed whether everything logged before the call was settled before the timeout
-     * @param sent events delivered (accepted by CloudWatch Logs) while it waited
-     * @param rejected events refused while it waited
-     * @param remaining events still held when it returned
-     */
-    public record FlushReport(boolean completed, long sent, long rejected, long remaining) {
-    }
-
-    /**
-     * What stop left behind.
-     *
-     * @param undelivered events counted as dropped because the shutdown timeout ran out
-     * @param leftInSpool events not delivered but kept in the spool, for the next process on its directory
-     * @param statistics the final statistics
-     */
-    public record StopReport(long undelivered, long leftInSpool, ShipperStatistics statistics) {
-
-        public StopReport(long undelivered, ShipperStatistics statistics) {
-            this(undelivered, 0, statistics);
-        }
-
     }
 
 }

@@ -71,7 +71,7 @@ class CoreFindingsTests {
         });
         shipper.offer(T0, "a");
         assertThat(aFailed.await(5, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<LogShipper.FlushReport> flush = CompletableFuture
+        CompletableFuture<FlushReport> flush = CompletableFuture
             .supplyAsync(() -> shipper.flush(Duration.ofSeconds(30)));
         Thread.sleep(200); // the flush is under way; what is logged from now on is after it
         shipper.offer(T0 + 1, "c");
@@ -80,7 +80,7 @@ class CoreFindingsTests {
         // Before: settled (1, the later "c") >= enqueued at the call (1), so it answered completed with "a" retrying.
         assertThat(flush).as("a flush while an earlier batch is still retrying").isNotDone();
         aMayPass.set(true);
-        LogShipper.FlushReport report = flush.get(10, TimeUnit.SECONDS);
+        FlushReport report = flush.get(10, TimeUnit.SECONDS);
         assertThat(report.completed()).isTrue();
         assertThat(this.sent).contains("a", "c");
     }
@@ -176,7 +176,7 @@ class CoreFindingsTests {
         });
         shipper.offer(T0, "in flight at stop");
         awaitQuietly(calling);
-        LogShipper.StopReport report = shipper.stop();
+        StopReport report = shipper.stop();
         assertThat(report.undelivered()).isEqualTo(1);
         assertThat(closed).as("closed while a call is under way").isFalse();
         release.countDown();

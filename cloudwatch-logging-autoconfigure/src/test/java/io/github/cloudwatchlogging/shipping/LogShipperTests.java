@@ -57,7 +57,7 @@ class LogShipperTests {
         for (int i = 0; i < 1_050; i++) {
             shipper.offer(T0 + i, "event-" + i);
         }
-        LogShipper.StopReport report = shipper.stop();
+        StopReport report = shipper.stop();
         assertThat(report.undelivered()).isZero();
         assertThat(messages(sender)).hasSize(1_050);
         assertThat(report.statistics().sent()).isEqualTo(1_050);
@@ -208,12 +208,12 @@ class LogShipperTests {
         Thread worker = started.iterator().next();
         await().atMost(Duration.ofSeconds(5)).until(() -> java.util.Arrays.stream(worker.getStackTrace())
             .anyMatch((frame) -> frame.getMethodName().equals("tryAcquire")));
-        java.util.concurrent.CompletableFuture<LogShipper.StopReport> stopping = java.util.concurrent.CompletableFuture
+        java.util.concurrent.CompletableFuture<StopReport> stopping = java.util.concurrent.CompletableFuture
             .supplyAsync(shipper::stop);
         // stop()'s wake-up reaches the worker while it is parked in tryAcquire, which swallows it.
         await().atMost(Duration.ofSeconds(5)).until(() -> shipper.state() == ShipperState.STOPPING);
         release.countDown();
-        LogShipper.StopReport report = stopping.get(30, TimeUnit.SECONDS);
+        StopReport report = stopping.get(30, TimeUnit.SECONDS);
         assertThat(report.undelivered()).isZero();
         assertThat(messages(sender)).hasSize(25);
     }
@@ -256,7 +256,7 @@ class LogShipperTests {
             shipper.offer(T0 + i, "event-" + i);
         }
         long started = System.nanoTime();
-        LogShipper.StopReport report = shipper.stop();
+        StopReport report = shipper.stop();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(5_000);
         assertThat(report.undelivered()).isEqualTo(95);
         ShipperStatistics stats = report.statistics();
@@ -300,7 +300,7 @@ class LogShipperTests {
         shipper.start(sender);
         shipper.offer(T0 + 1, "a");
         shipper.offer(T0 + 2, "b");
-        LogShipper.FlushReport report = shipper.flush(Duration.ofSeconds(5));
+        FlushReport report = shipper.flush(Duration.ofSeconds(5));
         assertThat(report.completed()).isTrue();
         assertThat(report.sent()).isEqualTo(2);
         assertThat(sender.acceptedEvents()).isEqualTo(2);

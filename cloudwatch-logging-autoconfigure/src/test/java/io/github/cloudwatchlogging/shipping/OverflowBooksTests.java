@@ -118,7 +118,7 @@ class OverflowBooksTests {
                 assertThat(TimeUnit.NANOSECONDS.toMillis(longestCallNanos)).isLessThan(blockTimeout.toMillis() + 2_000);
             }
         }
-        LogShipper.StopReport report = shipper.stop();
+        StopReport report = shipper.stop();
         ShipperStatistics stopped = report.statistics();
         assertThat(stopped.queuedEvents()).isZero();
         assertThat(stopped.logged()).isEqualTo(logged);

@@ -89,7 +89,7 @@ class ShippingFrayTest {
         shipper.offer(T0, "before");
         Thread later = new Thread(() -> shipper.offer(T0 + 1, "during"));
         later.start();
-        LogShipper.FlushReport report = shipper.flush(Duration.ofSeconds(30));
+        FlushReport report = shipper.flush(Duration.ofSeconds(30));
         boolean sentWhenItReturned = sent.contains("before");
         later.join();
         shipper.stop();
@@ -214,7 +214,7 @@ class ShippingFrayTest {
         shipper.flush(Duration.ofSeconds(30));
         first.join();
         second.join();
-        LogShipper.StopReport report = shipper.stop();
+        StopReport report = shipper.stop();
         assertEquals(0, report.undelivered());
         assertEquals(List.of("main:a1", "main:a2", "main:b1", "main:b2", "problems:a1", "problems:b2"),
                 sent.stream().sorted().toList());

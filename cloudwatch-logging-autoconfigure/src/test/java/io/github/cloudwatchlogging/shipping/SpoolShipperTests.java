@@ -81,7 +81,7 @@ class SpoolShipperTests {
     @Test
     void whatAStopGaveUpOnIsKeptAndTheNextStartShipsItExactlyOnce() {
         LogShipper first = loggedDuringAnOutage(500);
-        LogShipper.StopReport report = first.stop();
+        StopReport report = first.stop();
         assertThat(report.undelivered()).isZero();
         assertThat(report.leftInSpool()).isEqualTo(500);
         assertThat(report.statistics().dropped().get(DropReason.LEFT_IN_SPOOL)).isEqualTo(500);

@@ -10,6 +10,7 @@ import io.github.cloudwatchlogging.shipping.SdkPutLogEventsSender;
 import io.github.cloudwatchlogging.shipping.ShipperDiagnostics;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
+import io.github.cloudwatchlogging.shipping.StopReport;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -127,7 +128,7 @@ public final class SpoolDriver {
 
     private static void stop(LogShipper shipper) {
         long start = System.nanoTime();
-        LogShipper.StopReport report = shipper.stop();
+        StopReport report = shipper.stop();
         System.out.println("STOPPED " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " "
                 + report.leftInSpool());
         System.out.flush();
