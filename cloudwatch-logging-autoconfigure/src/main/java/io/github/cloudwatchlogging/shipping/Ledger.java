@@ -82,6 +82,10 @@ final class Ledger {
                 }
             }
         }
+        catch (Throwable ex) {
+            // The spool failed under us (an I/O fault): the record stays pending, so the next process ships
+            // it once more, as at least once allows; the books and the batch settle all the same.
+        }
         finally {
             records.finish();
         }
@@ -153,6 +157,10 @@ final class Ledger {
             Settlement records = this.spool.settlement();
             try {
                 records.settle(event.spoolPosition(), destination.spoolId());
+            }
+            catch (Throwable ex) {
+                // The spool failed under us (an I/O fault): the record stays pending, so the next process ships
+                // it once more, as at least once allows; the books and the batch settle all the same.
             }
             finally {
                 records.finish();
@@ -245,6 +253,10 @@ final class Ledger {
                 }
             }
         }
+        catch (Throwable ex) {
+            // The spool failed under us (an I/O fault): the record stays pending, so the next process ships
+            // it once more, as at least once allows; the books and the batch settle all the same.
+        }
         finally {
             records.finish();
         }
@@ -261,6 +273,10 @@ final class Ledger {
             for (int i = firstTarget; i < targets.length; i++) {
                 records.settle(event.spoolPosition(), targets[i].spoolId());
             }
+        }
+        catch (Throwable ex) {
+            // The spool failed under us (an I/O fault): the record stays pending, so the next process ships
+            // it once more, as at least once allows; the books and the batch settle all the same.
         }
         finally {
             records.finish();

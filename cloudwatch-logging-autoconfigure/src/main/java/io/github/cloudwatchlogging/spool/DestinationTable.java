@@ -58,7 +58,10 @@ final class DestinationTable {
                 continue;
             }
             try {
-                table.put(Integer.parseInt(fields[0]), new DestinationName(unescape(fields[1]), unescape(fields[2])));
+                int id = Integer.parseInt(fields[0]);
+                if (id >= 0 && id <= Short.MAX_VALUE) { // what a record can name; anything else is not ours
+                    table.put(id, new DestinationName(unescape(fields[1]), unescape(fields[2])));
+                }
             }
             catch (IllegalArgumentException ex) {
                 // not a line of ours
@@ -84,13 +87,21 @@ final class DestinationTable {
             throw new IOException("The spool's destinations file names " + next + " destinations already");
         }
         String line = next + "\t" + escape(logGroup) + "\t" + escape(logStream) + "\n";
-        try (FileChannel channel = FileChannel.open(this.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+        try (FileChannel channel = FileChannel.open(this.file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            try {
+                ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+                long position = size;
+                while (bytes.hasRemaining()) {
+                    position += channel.write(bytes, position);
+                }
+                channel.force(true);
             }
-            channel.force(true);
+            catch (IOException | RuntimeException ex) {
+                channel.truncate(size); // a line half-written (a full disk) must not swallow the next one
+                throw ex;
+            }
         }
         put(next, name);
         return next;

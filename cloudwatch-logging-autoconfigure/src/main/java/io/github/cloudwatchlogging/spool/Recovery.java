@@ -73,6 +73,7 @@ final class Recovery {
                     return; // the rest of it, and the segments after it, stay on disk
                 }
                 if (outcome == RecoveryOutcome.LEFT) {
+                    this.toRecover.incrementAndGet(); // still to recover, by a later process
                     keep = true;
                     continue;
                 }
@@ -100,25 +101,30 @@ final class Recovery {
         int[] ids = new int[count];
         int found = 0;
         long position = (segment.number() << 32) | scanner.offset();
-        Settlement unknown = null;
-        for (int i = 0; i < targets; i++) {
-            if ((pending & (1 << i)) == 0) {
-                continue;
-            }
-            int id = scanner.destinationId(i);
-            DestinationName name = this.table.name(id);
-            if (name != null) {
-                groups[found] = name.logGroup();
-                streams[found] = name.logStream();
-                ids[found++] = id;
-            }
-            else {
-                unknown = (unknown != null) ? unknown : this.settlements.get();
-                unknown.settle(position, id);
+        Settlement unknown = this.settlements.get();
+        boolean anyUnknown = false;
+        try {
+            for (int i = 0; i < targets; i++) {
+                int id = scanner.destinationId(i);
+                if ((pending & (1 << i)) == 0 || contains(ids, found, id)) {
+                    continue; // settled, or an old record that names it twice: shipped once
+                }
+                DestinationName name = this.table.name(id);
+                if (name != null) {
+                    groups[found] = name.logGroup();
+                    streams[found] = name.logStream();
+                    ids[found++] = id;
+                }
+                else {
+                    anyUnknown = true;
+                    unknown.settle(position, id);
+                }
             }
         }
-        if (unknown != null) {
+        finally {
             unknown.finish();
+        }
+        if (anyUnknown) {
             this.corrupt.incrementAndGet();
         }
         if (found == 0) {
@@ -126,6 +132,15 @@ final class Recovery {
         }
         return new RecoveredRecord(position, scanner.timestamp(), scanner.message(), Arrays.copyOf(groups, found),
                 Arrays.copyOf(streams, found), Arrays.copyOf(ids, found), scanner.handedOver());
+    }
+
+    private static boolean contains(int[] ids, int count, int id) {
+        for (int i = 0; i < count; i++) {
+            if (ids[i] == id) {
+                return true;
+            }
+        }
+        return false;
     }
 
 }

@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * One segment file, mapped. Logging threads append records without a lock: one atomic add reserves a record's
@@ -65,10 +66,10 @@ final class Segment {
      * never later as a fault on a mapped page), under a temporary name until its header is written, so that a
      * process killed half-way leaves only a {@code .tmp} file, which the next one deletes.
      */
-    static Segment create(Path directory, long number, int size) throws IOException {
+    static Segment create(Path directory, long number, int size, BooleanSupplier abandoned) throws IOException {
         Path file = directory.resolve(fileName(number));
         Path temporary = directory.resolve(fileName(number) + ".tmp");
-        MappedMemory memory;
+        MappedMemory memory = null;
         try {
             memory = MappedMemory.create(temporary, size);
             memory.putInt(RecordFormat.SEGMENT_MAGIC_OFFSET, RecordFormat.SEGMENT_MAGIC);
@@ -76,14 +77,38 @@ final class Segment {
             memory.putLong(RecordFormat.NUMBER_OFFSET, number);
             memory.putInt(RecordFormat.SIZE_OFFSET, size);
             memory.putLongRelease(RecordFormat.SETTLED_OFFSET, RecordFormat.HEADER_BYTES);
+            memory.force(0, RecordFormat.HEADER_BYTES); // on disk before its name: a named segment has a header
             memory.load(); // page-table entries now, on the spool's thread, not one fault per page on logging threads
+            if (abandoned.getAsBoolean()) {
+                throw new IOException("the spool closed"); // the directory may be another process's by now
+            }
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            return new Segment(number, file, memory, false);
         }
-        catch (IOException | RuntimeException ex) {
+        catch (IOException | RuntimeException | Error ex) {
+            if (memory != null) {
+                memory.unmap();
+            }
             Files.deleteIfExists(temporary);
-            throw ex;
+            if (ex instanceof Error error && !(error instanceof InternalError)) {
+                throw error;
+            }
+            throw (ex instanceof IOException io) ? io : new IOException(ex.toString(), ex);
         }
-        return new Segment(number, file, memory, false);
+    }
+
+    /** Whether a file holds nothing but zeros where a header should be: made, and never named with a header. */
+    static boolean hasNoHeader(Path file) throws IOException {
+        byte[] start = new byte[RecordFormat.HEADER_BYTES];
+        try (var in = Files.newInputStream(file)) {
+            int read = in.readNBytes(start, 0, start.length);
+            for (int i = 0; i < read; i++) {
+                if (start[i] != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** Maps a segment an earlier process left, to be recovered; null when it is not one of ours. */
@@ -160,17 +185,26 @@ final class Segment {
             return true;
         }
         catch (Throwable ex) {
-            try {
-                // Pending bits cleared and the checksum left wrong: the next process counts it and skips it.
-                buffer.putInt(offset + RecordFormat.PENDING, 0);
-                buffer.putIntRelease(offset + RecordFormat.LENGTH, length);
-            }
-            catch (Throwable again) {
-                // The page cannot be written at all: the record stays unpublished and the segment on disk.
-            }
-            this.settled.incrementAndGet();
+            abandon(offset, length);
             return false;
         }
+    }
+
+    /**
+     * Gives up a reserved slot whose record could not be written whole: published with no pending destination
+     * (its checksum fails, so the next process counts it and skips it) and counted settled, so that it holds back
+     * neither the settled offset nor the segment's free.
+     */
+    void abandon(int offset, int length) {
+        try {
+            this.buffer.putInt(offset + RecordFormat.PENDING, 0);
+            this.buffer.putInt(offset + RecordFormat.CRC, ~this.buffer.getInt(offset + RecordFormat.CRC));
+            this.buffer.putIntRelease(offset + RecordFormat.LENGTH, length);
+        }
+        catch (Throwable again) {
+            // The page cannot be written at all: the next process finds the slot torn and skips it.
+        }
+        this.settled.incrementAndGet();
     }
 
     /** Forces the record to disk (sync: always); false when that failed. */
@@ -179,7 +213,7 @@ final class Segment {
             this.buffer.force(offset, length);
             return true;
         }
-        catch (RuntimeException ex) {
+        catch (Throwable ex) {
             return false;
         }
     }
@@ -225,15 +259,19 @@ final class Segment {
      * the record is settled.
      */
     boolean settle(int offset, int destinationId) {
-        int bit = bitOf(offset, destinationId);
+        int targets = this.buffer.getShort(offset + RecordFormat.TARGET_COUNT);
+        int bits = bitsOf(offset, targets, destinationId);
+        int own = RecordFormat.allPending(Math.max(0, Math.min(RecordFormat.MAX_TARGETS, targets)));
         int index = offset + RecordFormat.PENDING;
         while (true) {
             int pending = this.buffer.getIntVolatile(index);
-            if ((pending & bit) == 0) {
+            if ((pending & bits & own) == 0) {
                 return false; // settled already for that destination: nothing to do
             }
-            if (this.buffer.compareAndSetInt(index, pending, pending & ~bit)) {
-                return (pending & ~bit) == 0;
+            // A stray bit (the bits are outside the checksum) never keeps a record from counting as settled.
+            int left = pending & ~bits & own;
+            if (this.buffer.compareAndSetInt(index, pending, left)) {
+                return left == 0;
             }
         }
     }
@@ -252,14 +290,15 @@ final class Segment {
         }
     }
 
-    private int bitOf(int offset, int destinationId) {
-        int targets = this.buffer.getShort(offset + RecordFormat.TARGET_COUNT);
-        for (int i = 0; i < targets; i++) {
+    /** The bits of every position the destination holds in the record (one, unless an old record repeats it). */
+    private int bitsOf(int offset, int targets, int destinationId) {
+        int bits = 0;
+        for (int i = 0; i < Math.min(targets, RecordFormat.MAX_TARGETS); i++) {
             if (this.buffer.getShort(offset + RecordFormat.TARGETS + 2 * i) == destinationId) {
-                return 1 << i;
+                bits |= 1 << i;
             }
         }
-        return 0;
+        return bits;
     }
 
     /** Counts records that became settled; the maintenance thread advances and frees. */
@@ -311,10 +350,9 @@ final class Segment {
 
     /** The maintenance thread: unmaps and deletes it if it is freeable; returns whether it did. */
     boolean freeIfSettled() {
-        if (!isFreeable()) {
-            return false;
+        if (!isFreeable() || !this.access.writeLock().tryLock()) {
+            return false; // pinned by a settlement under way: the next round frees it
         }
-        this.access.writeLock().lock();
         try {
             if (this.freed) {
                 return false;

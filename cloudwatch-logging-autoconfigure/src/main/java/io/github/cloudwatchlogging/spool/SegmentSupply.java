@@ -126,24 +126,30 @@ final class SegmentSupply {
         return next;
     }
 
-    /** Waits until a segment is freed or the deadline passes; false at the deadline or once closed. */
-    boolean awaitSpace(long deadline) {
+    /**
+     * Waits until there is a segment to write to (a segment freed, then the next one made) or the deadline passes;
+     * returns it, or null at the deadline or once closed.
+     */
+    @Nullable Segment awaitSegment(long deadline) {
         synchronized (this.space) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0 || this.closed) {
-                return false;
+            while (!this.closed) {
+                Segment now = this.current;
+                if (now != null) {
+                    return now;
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return null;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this.space, remaining);
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
             }
-            if (!isFull()) {
-                return true;
-            }
-            try {
-                TimeUnit.NANOSECONDS.timedWait(this.space, remaining);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            return !this.closed;
+            return null;
         }
     }
 
@@ -154,12 +160,16 @@ final class SegmentSupply {
         }
     }
 
-    /** Stops appending: seals the current segment, deletes the spare, stops the thread after a last round. */
-    void close(boolean force) {
+    /**
+     * Stops appending: seals the current segment, deletes the spare, stops the thread after a last round. Returns
+     * false when the thread did not end in time (a disk that hangs): the directory must then stay locked, since the
+     * thread may still name a segment in it.
+     */
+    boolean close(boolean force) {
         Segment unused;
         synchronized (this.rolls) {
             if (this.closed) {
-                return;
+                return true;
             }
             this.closed = true;
             Segment last = this.current;
@@ -184,10 +194,14 @@ final class SegmentSupply {
             unused.deleteUnused();
             untrack(unused);
         }
+        if (this.thread.isAlive()) {
+            return false;
+        }
         maintainSegments();
         if (force) {
             this.segments.values().forEach(Segment::forceAll);
         }
+        return true;
     }
 
     private void maintain() {
@@ -235,18 +249,24 @@ final class SegmentSupply {
     }
 
     private void publish(Segment made) {
+        boolean unused;
         synchronized (this.rolls) {
-            if (this.closed) {
-                made.deleteUnused();
-                untrack(made);
-                return;
+            unused = this.closed;
+            if (!unused) {
+                if (this.current == null) {
+                    this.current = made;
+                }
+                else {
+                    this.spare = made;
+                }
             }
-            if (this.current == null) {
-                this.current = made;
-            }
-            else {
-                this.spare = made;
-            }
+        }
+        if (unused) {
+            made.deleteUnused();
+            untrack(made);
+        }
+        synchronized (this.space) {
+            this.space.notifyAll(); // a call waiting for a segment has one
         }
     }
 
@@ -263,7 +283,7 @@ final class SegmentSupply {
     private @Nullable Segment create() {
         long number = this.nextNumber.getAndIncrement();
         try {
-            Segment segment = Segment.create(this.directory, number, this.segmentBytes);
+            Segment segment = Segment.create(this.directory, number, this.segmentBytes, () -> this.closed);
             track(segment);
             if (this.failure != null) {
                 this.failure = null;

@@ -136,50 +136,86 @@ public final class Spool {
             this.notSpooled.increment(); // unusable, or a record larger than a segment (a capacity below 8 MB)
             return NOT_SPOOLED;
         }
+        if (hasRepeats(destinationIds)) {
+            this.notSpooled.increment(); // the shipper never passes repeats; a record must not hold them
+            return NOT_SPOOLED;
+        }
         int aligned = RecordFormat.aligned(length);
+        RecordScratch scratch = SCRATCH.get(); // before the reservation: nothing may fail between it and the write
         long deadline = (waitNanos > 0) ? System.nanoTime() + waitNanos : 0;
         Segment segment = segments.current();
         while (true) {
             int offset = (segment != null) ? segment.reserve(aligned) : -1;
             if (offset >= 0) {
-                return written(segment, offset, length, timestamp, destinationIds, message);
+                return written(segment, offset, length, timestamp, destinationIds, message, scratch);
             }
             Segment next = segments.roll(segment);
+            if (next == null && waitNanos > 0 && !this.closed) {
+                next = segments.awaitSegment(deadline); // BLOCK: a segment freed, then the next one made
+            }
             if (next == null) {
-                if (!segments.isFull() || this.closed) {
-                    this.notSpooled.increment(); // a disk failure, or the spare is still being made
-                    return NOT_SPOOLED;
-                }
-                if (waitNanos <= 0 || !segments.awaitSpace(deadline)) {
+                if (segments.isFull() && !this.closed) {
                     this.full.increment();
                     return FULL;
                 }
+                this.notSpooled.increment(); // a disk failure, or the spare is still being made
+                return NOT_SPOOLED;
             }
             segment = next;
         }
     }
 
-    private long written(Segment segment, int offset, int length, long timestamp, int[] ids, byte[] message) {
-        boolean forced = true;
-        if (segment.write(offset, timestamp, ids, message, SCRATCH.get())) {
-            if (!this.settings.sync().always() || (forced = segment.force(offset, length))) {
+    private long written(Segment segment, int offset, int length, long timestamp, int[] ids, byte[] message,
+            RecordScratch scratch) {
+        String failure;
+        try {
+            if (!segment.write(offset, timestamp, ids, message, scratch)) {
+                failure = "a write to " + Segment.fileName(segment.number()) + " failed";
+            }
+            else if (!this.settings.sync().always() || segment.force(offset, length)) {
                 return (segment.number() << 32) | offset;
             }
+            else {
+                failure = "forcing a record of " + Segment.fileName(segment.number()) + " to disk failed";
+                settleWhole((segment.number() << 32) | offset);
+            }
         }
-        // A failed write or force: the event ships from memory, its slot is settled, the failure is said once.
-        if (!forced) {
-            Settlement settlement = settlement();
-            settlement.settleAll((segment.number() << 32) | offset);
-            settlement.finish();
+        catch (Throwable ex) {
+            failure = "a write to " + Segment.fileName(segment.number()) + " failed: " + ex;
+            settleWhole((segment.number() << 32) | offset);
         }
+        // The event ships from memory; its slot is settled; the failure is said once.
         if (this.writeFailure == null) {
-            this.writeFailure = forced ? "a write to " + Segment.fileName(segment.number()) + " failed"
-                    : "forcing a record of " + Segment.fileName(segment.number()) + " to disk failed";
-            this.warnings.accept("The spool at " + this.directory + ": " + this.writeFailure
+            this.writeFailure = failure;
+            this.warnings.accept("The spool at " + this.directory + ": " + failure
                     + "; that event is shipped from memory only");
         }
         this.notSpooled.increment();
         return NOT_SPOOLED;
+    }
+
+    private void settleWhole(long position) {
+        Settlement settlement = settlement();
+        try {
+            settlement.settleAll(position);
+        }
+        catch (Throwable ex) {
+            // Left pending: the next process ships it once more, which is the at-least-once promise.
+        }
+        finally {
+            settlement.finish();
+        }
+    }
+
+    private static boolean hasRepeats(int[] ids) {
+        for (int i = 1; i < ids.length; i++) {
+            for (int j = 0; j < i; j++) {
+                if (ids[i] == ids[j]) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A new handle to settle or mark records with; one per batch or event, on one thread. */
@@ -237,12 +273,15 @@ public final class Spool {
         }
         this.closed = true;
         SegmentSupply segments = this.supply;
-        if (segments != null) {
-            segments.close(this.settings.sync().interval() != null || this.settings.sync().always());
-        }
+        boolean ended = segments == null
+                || segments.close(this.settings.sync().interval() != null || this.settings.sync().always());
         SpoolDirectory directory = this.opened;
-        if (directory != null) {
+        if (directory != null && ended) {
             directory.release();
+        }
+        else if (directory != null) {
+            this.warnings.accept("The spool at " + this.directory + " stays locked until the process ends: its thread "
+                    + "is still at work on the disk");
         }
     }
 

@@ -153,20 +153,27 @@ final class SpoolDirectory {
             }
             long number = Long.parseLong(name.substring("segment-".length()));
             highest = Math.max(highest, number);
-            Segment segment;
+            Segment segment = null;
             try {
                 segment = Segment.openRecovered(file, number);
+                if (segment == null && Segment.hasNoHeader(file)) {
+                    Files.deleteIfExists(file); // named before its header reached the disk (a power loss): empty
+                    continue;
+                }
+                if (segment == null) {
+                    warnings.accept("The spool at " + this.directory + " ignores " + name + ": it is not a segment");
+                    continue;
+                }
+                scan(segment);
             }
-            catch (IOException | RuntimeException ex) {
+            catch (IOException | RuntimeException | InternalError ex) {
+                // InternalError: a read error on a mapped page. The file stays; the others are recovered.
+                if (segment != null) {
+                    segment.buffer().unmap();
+                }
                 warnings.accept("The spool at " + this.directory + " cannot read " + name + " (" + ex
                         + "); it is left there and the rest is recovered");
-                continue;
             }
-            if (segment == null) {
-                warnings.accept("The spool at " + this.directory + " ignores " + name + ": it is not a segment");
-                continue;
-            }
-            scan(segment);
         }
         this.nextNumber = highest + 1;
     }

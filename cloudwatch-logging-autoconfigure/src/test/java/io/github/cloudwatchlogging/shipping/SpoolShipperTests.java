@@ -328,6 +328,26 @@ class SpoolShipperTests {
         assertThat(directorySize()).isLessThanOrEqualTo(4L * 1024 * 1024 + 4096);
     }
 
+    @Test
+    void underBlockACallWaitsForTheNextSegmentRatherThanShipFromMemory() {
+        // Second review: once a segment was freed, a blocked call found no spare yet and gave up on the spool.
+        LogShipper shipper = this.shippers.create(Shippers.settings(Duration.ofMillis(5))
+            .overflowPolicy(OverflowPolicy.BLOCK)
+            .blockTimeout(Duration.ofSeconds(10))
+            .spool(new SpoolSettings(this.directory, 2L * 1024 * 1024, SpoolSync.NONE)));
+        RecordingSender healthy = RecordingSender.acceptingAll();
+        shipper.start(healthy);
+        String payload = "z".repeat(1_000);
+        for (int i = 0; i < 10_000; i++) { // 10 MB through a 2 MB spool: it fills, frees and fills again
+            assertThat(shipper.offer(System.currentTimeMillis(), payload + i)).isTrue();
+        }
+        assertThat(shipper.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        assertThat(healthy.acceptedEvents()).isEqualTo(10_000);
+        SpoolStatistics spool = shipper.spoolStatistics();
+        assertThat(spool.notSpooled()).as("events that bypassed the spool").isZero();
+        assertThat(spool.full()).isZero();
+    }
+
     private long directorySize() {
         try (Stream<Path> files = Files.list(this.directory)) {
             return files.mapToLong((file) -> file.toFile().length()).sum();

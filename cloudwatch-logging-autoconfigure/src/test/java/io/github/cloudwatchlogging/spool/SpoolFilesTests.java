@@ -38,7 +38,7 @@ class SpoolFilesTests {
     void aRecordCutByAKillIsSkippedWholeSoAForgedRecordInItsMessageIsNeverRead() throws IOException {
         // Review finding: the scanner stepped through a torn record's message 8 bytes at a time and could take a
         // record embedded in log text for a real one.
-        Segment segment = Segment.create(this.directory, 0, 1024 * 1024);
+        Segment segment = Segment.create(this.directory, 0, 1024 * 1024, () -> false);
         RecordScratch scratch = new RecordScratch();
         int first = append(segment, scratch, "before".getBytes(StandardCharsets.UTF_8));
         int torn = append(segment, scratch, forgedRecordInside());
@@ -59,7 +59,7 @@ class SpoolFilesTests {
 
     @Test
     void aFlippedPendingBitOutsideTheChecksumNeverNamesADestinationTheRecordLacks() throws IOException {
-        Segment segment = Segment.create(this.directory, 0, 1024 * 1024);
+        Segment segment = Segment.create(this.directory, 0, 1024 * 1024, () -> false);
         int offset = append(segment, new RecordScratch(), "one destination".getBytes(StandardCharsets.UTF_8));
         segment.buffer().putInt(offset + RecordFormat.PENDING, 0x8000_0000); // bit 31: no such destination
         Segment recovered = Segment.openRecovered(this.directory.resolve(Segment.fileName(0)), 0);
@@ -68,10 +68,48 @@ class SpoolFilesTests {
         assertThat(scanner.pending()).isZero();
     }
 
-    private static int append(Segment segment, RecordScratch scratch, byte[] message) {
-        int length = RecordFormat.aligned(RecordFormat.length(1, message.length));
+    @Test
+    void anOldRecordNamingADestinationTwiceOrWithAStrayBitIsShippedOnceAndItsSegmentFreed() throws Exception {
+        // Second review: such records were never counted settled, so their segment was never freed and the events
+        // went out again at every start. New records never repeat a destination (the spool refuses it).
+        Files.writeString(this.directory.resolve("destinations"), "0\tgroup\tstream\n");
+        Segment old = Segment.create(this.directory, 0, 1024 * 1024, () -> false);
+        RecordScratch scratch = new RecordScratch();
+        append(old, scratch, "named twice".getBytes(StandardCharsets.UTF_8), 0, 0);
+        int stray = append(old, scratch, "stray bit".getBytes(StandardCharsets.UTF_8), 0);
+        old.buffer().putInt(stray + RecordFormat.PENDING, 0x8000_0001);
+        old.buffer().force();
+        old.buffer().unmap();
+
+        Spool spool = Spool.open(new SpoolSettings(this.directory, 4L * 1024 * 1024, SpoolSync.NONE), (m) -> { });
+        try {
+            assertThat(spool.append(1, new byte[] { 'x' }, new int[] { 0, 0 }, 0)).isEqualTo(Spool.NOT_SPOOLED);
+            List<RecoveredRecord> records = new ArrayList<>();
+            spool.recover((record) -> {
+                records.add(record);
+                return RecoveryOutcome.QUEUED;
+            });
+            assertThat(records).extracting((record) -> record.destinationIds().length).containsExactly(1, 1);
+            Settlement settlement = spool.settlement();
+            records.forEach((record) -> settlement.settle(record.position(), 0));
+            settlement.finish();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (Files.exists(this.directory.resolve(Segment.fileName(0))) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(this.directory.resolve(Segment.fileName(0))).as("the old segment, every record settled")
+                .doesNotExist();
+        }
+        finally {
+            spool.close();
+        }
+    }
+
+    private static int append(Segment segment, RecordScratch scratch, byte[] message, int... ids) {
+        int[] destinations = (ids.length > 0) ? ids : new int[] { 0 };
+        int length = RecordFormat.aligned(RecordFormat.length(destinations.length, message.length));
         int offset = segment.reserve(length);
-        assertThat(segment.write(offset, 1_000, new int[] { 0 }, message, scratch)).isTrue();
+        assertThat(segment.write(offset, 1_000, destinations, message, scratch)).isTrue();
         return offset;
     }
 
