@@ -329,6 +329,20 @@ class SpoolShipperTests {
     }
 
     @Test
+    void aCleanStopLeavesNoSegmentBehind() throws IOException {
+        LogShipper shipper = this.shippers.create(settings(this.directory));
+        shipper.start(RecordingSender.acceptingAll());
+        for (int i = 0; i < 100; i++) {
+            shipper.offer(System.currentTimeMillis(), "event " + i);
+        }
+        assertThat(shipper.stop().leftInSpool()).isZero();
+        try (Stream<Path> files = Files.list(this.directory)) {
+            assertThat(files.map((file) -> file.getFileName().toString()))
+                .containsExactlyInAnyOrder("destinations", "spool.lock");
+        }
+    }
+
+    @Test
     void underBlockACallWaitsForTheNextSegmentRatherThanShipFromMemory() {
         // Second review: once a segment was freed, a blocked call found no spare yet and gave up on the spool.
         LogShipper shipper = this.shippers.create(Shippers.settings(Duration.ofMillis(5))
