@@ -329,6 +329,21 @@ class SpoolShipperTests {
     }
 
     @Test
+    void withSyncAlwaysEachRecordIsForcedAndEverythingShips() {
+        LogShipper shipper = this.shippers.create(Shippers.settings(Duration.ofMillis(20))
+            .spool(new SpoolSettings(this.directory, 8L * 1024 * 1024, SpoolSync.ALWAYS)));
+        RecordingSender healthy = RecordingSender.acceptingAll();
+        shipper.start(healthy);
+        for (int i = 0; i < 50; i++) {
+            assertThat(shipper.offer(System.currentTimeMillis(), "event " + i)).isTrue();
+        }
+        assertThat(shipper.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        assertThat(messages(healthy)).containsExactlyInAnyOrderElementsOf(ids(0, 50));
+        assertThat(shipper.spoolStatistics().notSpooled()).isZero();
+        assertThat(shipper.spoolStatistics().reason()).isNull();
+    }
+
+    @Test
     void aCleanStopLeavesNoSegmentBehind() throws IOException {
         LogShipper shipper = this.shippers.create(settings(this.directory));
         shipper.start(RecordingSender.acceptingAll());
