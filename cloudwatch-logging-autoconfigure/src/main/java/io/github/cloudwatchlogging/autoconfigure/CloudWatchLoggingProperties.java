@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.cloudwatchlogging.shipping.LogGroupClass;
 import io.github.cloudwatchlogging.shipping.OverflowPolicy;
 import org.jspecify.annotations.Nullable;
 
@@ -74,6 +75,23 @@ public class CloudWatchLoggingProperties {
      * logging.structured.* settings as the console and file.
      */
     private String format = "pattern";
+
+    /**
+     * KMS key (ARN) to encrypt the log groups the starter creates with; CloudWatch Logs' own encryption when unset.
+     */
+    private @Nullable String kmsKeyId;
+
+    /**
+     * Class of the log groups the starter creates: standard, or infrequent-access (half the ingestion price,
+     * without Live Tail or metric filters). The service's default (standard) when unset.
+     */
+    private @Nullable LogGroupClass logGroupClass;
+
+    /**
+     * A subscription filter put on each log group the starter creates, forwarding its events (to a Kinesis Data
+     * Firehose delivery stream, and from there to OpenSearch or S3; to a Kinesis stream or a Lambda function).
+     */
+    private final Subscription subscription = new Subscription();
 
     /**
      * Health indicator settings.
@@ -325,6 +343,26 @@ public class CloudWatchLoggingProperties {
         return this.spool;
     }
 
+    public @Nullable String getKmsKeyId() {
+        return this.kmsKeyId;
+    }
+
+    public void setKmsKeyId(@Nullable String kmsKeyId) {
+        this.kmsKeyId = kmsKeyId;
+    }
+
+    public @Nullable LogGroupClass getLogGroupClass() {
+        return this.logGroupClass;
+    }
+
+    public void setLogGroupClass(@Nullable LogGroupClass logGroupClass) {
+        this.logGroupClass = logGroupClass;
+    }
+
+    public Subscription getSubscription() {
+        return this.subscription;
+    }
+
     public Map<String, Route> getRoutes() {
         return this.routes;
     }
@@ -396,6 +434,66 @@ public class CloudWatchLoggingProperties {
 
         public void setLevel(LogLevel level) {
             this.level = level;
+        }
+
+    }
+
+    /**
+     * The subscription filter on the log groups the starter creates.
+     */
+    public static class Subscription {
+
+        /**
+         * ARN of where the events go: a Firehose delivery stream, a Kinesis stream, a Lambda function. No filter
+         * when unset.
+         */
+        private @Nullable String destinationArn;
+
+        /**
+         * ARN of the role CloudWatch Logs assumes to deliver to a Firehose or Kinesis destination.
+         */
+        private @Nullable String roleArn;
+
+        /**
+         * Which events to forward, in CloudWatch Logs' filter pattern syntax; empty forwards every event.
+         */
+        private String filterPattern = "";
+
+        /**
+         * Name of the filter in each group.
+         */
+        private String name = io.github.cloudwatchlogging.shipping.Subscription.DEFAULT_NAME;
+
+        public @Nullable String getDestinationArn() {
+            return this.destinationArn;
+        }
+
+        public void setDestinationArn(@Nullable String destinationArn) {
+            this.destinationArn = destinationArn;
+        }
+
+        public @Nullable String getRoleArn() {
+            return this.roleArn;
+        }
+
+        public void setRoleArn(@Nullable String roleArn) {
+            this.roleArn = roleArn;
+        }
+
+        public String getFilterPattern() {
+            return this.filterPattern;
+        }
+
+        public void setFilterPattern(String filterPattern) {
+            this.filterPattern = filterPattern;
+        }
+
+        public String getName() {
+            return this.name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
         }
 
     }

@@ -30,7 +30,11 @@ final class CloudWatchLoggingSettings {
             Map.entry("batchDelay", "batch-delay"), Map.entry("requestTimeout", "request-timeout"),
             Map.entry("blockTimeout", "block-timeout"), Map.entry("shutdownTimeout", "shutdown-timeout"),
             Map.entry("queueCapacityBytes", "queue-capacity"), Map.entry("maxInFlight", "max-in-flight"),
-            Map.entry("maxEventBytes", "max-event-size"));
+            Map.entry("maxEventBytes", "max-event-size"), Map.entry("kmsKeyId", "kms-key-id"),
+            Map.entry("subscription.destinationArn", "subscription.destination-arn"),
+            Map.entry("subscription.roleArn", "subscription.role-arn"),
+            Map.entry("subscription.filterPattern", "subscription.filter-pattern"),
+            Map.entry("subscription.name", "subscription.name"));
 
     /** The name metrics give the main destination, which no route may take. */
     static final String RESERVED_ROUTE = "main";
@@ -176,12 +180,27 @@ final class CloudWatchLoggingSettings {
                 .requestTimeout(properties.getRequestTimeout())
                 .shutdownTimeout(properties.getShutdownTimeout())
                 .maxEventBytes((int) Math.min(Integer.MAX_VALUE, properties.getMaxEventSize().toBytes()))
+                .kmsKeyId(properties.getKmsKeyId())
+                .logGroupClass(properties.getLogGroupClass())
+                .subscription(subscription(properties.getSubscription()))
                 .build();
         }
         catch (InvalidShipperSettingsException ex) {
             throw new InvalidCloudWatchLoggingPropertiesException(
                     ex.settingProblems().stream().map(CloudWatchLoggingSettings::withPropertyName).toList());
         }
+    }
+
+    private static io.github.cloudwatchlogging.shipping.@Nullable Subscription subscription(
+            CloudWatchLoggingProperties.Subscription subscription) {
+        String destination = subscription.getDestinationArn();
+        if (destination == null || destination.isBlank()) {
+            return null;
+        }
+        String role = subscription.getRoleArn();
+        return new io.github.cloudwatchlogging.shipping.Subscription(destination.trim(),
+                (role != null && !role.isBlank()) ? role.trim() : null, subscription.getFilterPattern(),
+                subscription.getName());
     }
 
     private static String withPropertyName(InvalidShipperSettingsException.Problem problem) {

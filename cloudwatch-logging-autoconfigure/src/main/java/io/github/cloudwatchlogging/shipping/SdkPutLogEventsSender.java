@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
 import software.amazon.awssdk.services.cloudwatchlogs.model.PutLogEventsRequest;
@@ -120,6 +121,12 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
                 if (!this.settings.tags().isEmpty()) {
                     request.tags(this.settings.tags());
                 }
+                if (this.settings.kmsKeyId() != null) {
+                    request.kmsKeyId(this.settings.kmsKeyId());
+                }
+                if (this.settings.logGroupClass() != null) {
+                    request.logGroupClass(this.settings.logGroupClass().name());
+                }
             });
         }
         catch (ResourceAlreadyExistsException ex) {
@@ -130,6 +137,25 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
             this.client.putRetentionPolicy((request) -> request.logGroupName(group)
                 .retentionInDays(retention)
                 .overrideConfiguration((override) -> override.apiCallTimeout(this.settings.requestTimeout())));
+        }
+        Subscription subscription = this.settings.subscription();
+        if (subscription != null) {
+            // Only on a group this created: a group someone else made is theirs to subscribe. Putting it again
+            // (a group deleted and created anew) replaces it.
+            try {
+                this.client.putSubscriptionFilter((request) -> request.logGroupName(group)
+                    .filterName(subscription.name())
+                    .filterPattern(subscription.filterPattern())
+                    .destinationArn(subscription.destinationArn())
+                    .roleArn(subscription.roleArn())
+                    .overrideConfiguration((override) -> override.apiCallTimeout(this.settings.requestTimeout())));
+            }
+            catch (SdkException ex) {
+                // The group's events still ship; only their forwarding is missing, which must not cost the batch.
+                System.err.println("cloudwatch-logging: the subscription filter '" + subscription.name() + "' to "
+                        + subscription.destinationArn() + " could not be put on " + group + ": " + ex.getMessage()
+                        + "; its events are shipped but not forwarded");
+            }
         }
     }
 

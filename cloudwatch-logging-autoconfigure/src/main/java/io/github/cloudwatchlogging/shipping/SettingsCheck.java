@@ -27,6 +27,30 @@ final class SettingsCheck {
         if (settings.tags().size() > 50) {
             problems.add(problem("tags", "a log group takes at most 50 tags, not " + settings.tags().size()));
         }
+        if (settings.kmsKeyId() != null && !settings.kmsKeyId().startsWith("arn:")) {
+            problems.add(problem("kmsKeyId", "CreateLogGroup takes the key's ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), "
+                    + "not '" + settings.kmsKeyId() + "'"));
+        }
+        Subscription subscription = settings.subscription();
+        if (subscription != null) {
+            if (!subscription.destinationArn().startsWith("arn:")) {
+                problems.add(problem("subscription.destinationArn", "the subscription's destination is an ARN (a "
+                        + "Firehose delivery stream, a Kinesis stream, a Lambda function), not '"
+                        + subscription.destinationArn() + "'"));
+            }
+            if (subscription.roleArn() != null && !subscription.roleArn().startsWith("arn:")) {
+                problems.add(problem("subscription.roleArn", "the subscription's role is an ARN, not '"
+                        + subscription.roleArn() + "'"));
+            }
+            if (subscription.name().isBlank() || subscription.name().length() > 512
+                    || subscription.name().contains(":") || subscription.name().contains("*")) {
+                problems.add(problem("subscription.name", "a subscription filter's name is 1-512 characters without "
+                        + "':' or '*', not '" + subscription.name() + "'"));
+            }
+            if (subscription.filterPattern().length() > 1024) {
+                problems.add(problem("subscription.filterPattern", "a filter pattern is at most 1024 characters"));
+            }
+        }
         requirePositive(problems, "batchDelay", "batch delay", settings.batchDelay());
         requirePositive(problems, "requestTimeout", "request timeout", settings.requestTimeout());
         requireNotNegative(problems, "blockTimeout", "block timeout", settings.blockTimeout());

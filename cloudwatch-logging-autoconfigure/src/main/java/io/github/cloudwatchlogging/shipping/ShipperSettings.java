@@ -75,6 +75,12 @@ public final class ShipperSettings {
 
     private final @Nullable SpoolSettings spool;
 
+    private final @Nullable String kmsKeyId;
+
+    private final @Nullable LogGroupClass logGroupClass;
+
+    private final @Nullable Subscription subscription;
+
     ShipperSettings(ShipperSettingsBuilder builder) {
         this.logGroup = builder.logGroup;
         this.logStream = builder.logStream;
@@ -96,6 +102,9 @@ public final class ShipperSettings {
         this.retryMaxDelay = builder.retryMaxDelay;
         this.secrets = builder.secrets;
         this.spool = builder.spool;
+        this.kmsKeyId = builder.kmsKeyId;
+        this.logGroupClass = builder.logGroupClass;
+        this.subscription = builder.subscription;
     }
 
     public static ShipperSettingsBuilder builder(String logGroup, String logStream) {
@@ -121,7 +130,25 @@ public final class ShipperSettings {
             .shutdownTimeout(this.shutdownTimeout)
             .retryBaseDelay(this.retryBaseDelay)
             .retryMaxDelay(this.retryMaxDelay)
-            .spool(this.spool);
+            .spool(this.spool)
+            .kmsKeyId(this.kmsKeyId)
+            .logGroupClass(this.logGroupClass)
+            .subscription(this.subscription);
+    }
+
+    /** The KMS key the groups it creates are encrypted with; null for CloudWatch Logs' own encryption. */
+    public @Nullable String kmsKeyId() {
+        return this.kmsKeyId;
+    }
+
+    /** The class of the groups it creates; null for the service's default (STANDARD). */
+    public @Nullable LogGroupClass logGroupClass() {
+        return this.logGroupClass;
+    }
+
+    /** The subscription filter put on each group it creates; null for none. */
+    public @Nullable Subscription subscription() {
+        return this.subscription;
     }
 
     /** The crash-safe spool, or null when events live in memory only. */

@@ -41,6 +41,12 @@ public final class ShipperSettingsBuilder {
 
     @Nullable SpoolSettings spool;
 
+    @Nullable String kmsKeyId;
+
+    @Nullable LogGroupClass logGroupClass;
+
+    @Nullable Subscription subscription;
+
     int maxInFlight = 4;
 
     Duration requestTimeout = Duration.ofSeconds(10);
@@ -148,6 +154,23 @@ public final class ShipperSettingsBuilder {
     /** Writes every accepted event to a crash-safe spool as well; null (the default) for memory only. */
     public ShipperSettingsBuilder spool(@Nullable SpoolSettings spool) {
         this.spool = spool;
+        return this;
+    }
+
+    /** The KMS key (ARN) the groups it creates are encrypted with. */
+    public ShipperSettingsBuilder kmsKeyId(@Nullable String kmsKeyId) {
+        this.kmsKeyId = (kmsKeyId != null && !kmsKeyId.isBlank()) ? kmsKeyId.trim() : null;
+        return this;
+    }
+
+    public ShipperSettingsBuilder logGroupClass(@Nullable LogGroupClass logGroupClass) {
+        this.logGroupClass = logGroupClass;
+        return this;
+    }
+
+    /** A subscription filter for each group it creates. */
+    public ShipperSettingsBuilder subscription(@Nullable Subscription subscription) {
+        this.subscription = subscription;
         return this;
     }
 
