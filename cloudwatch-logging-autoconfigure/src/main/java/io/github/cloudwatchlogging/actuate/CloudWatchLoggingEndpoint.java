@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.cloudwatchlogging.autoconfigure.CloudWatchLogShipping;
+import io.github.cloudwatchlogging.autoconfigure.InfrastructureDocuments;
 import io.github.cloudwatchlogging.shipping.DropReason;
 import io.github.cloudwatchlogging.shipping.FlushReport;
 import io.github.cloudwatchlogging.shipping.LogShipper;
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
@@ -42,6 +44,25 @@ public class CloudWatchLoggingEndpoint {
         Map<String, RouteDescriptor> routes = new LinkedHashMap<>();
         this.shipping.routeStatistics().forEach((name, route) -> routes.put(name, RouteDescriptor.of(route)));
         return ShippingDescriptor.of(statistics, routes, this.shipping.spoolStatistics());
+    }
+
+    /**
+     * What this configuration needs around it: {@code iam-policy} (the least-privilege policy document),
+     * {@code cloudformation} (a template of its groups and that policy) or {@code terraform} (the same in
+     * Terraform's JSON syntax). Null, so 404, for any other name.
+     */
+    @ReadOperation
+    public @Nullable Map<String, Object> infrastructure(@Selector String document) {
+        if (!this.shipping.isConfigured()) {
+            return null;
+        }
+        InfrastructureDocuments documents = this.shipping.infrastructure();
+        return switch (document) {
+            case "iam-policy" -> documents.iamPolicy();
+            case "cloudformation" -> documents.cloudFormation();
+            case "terraform" -> documents.terraform();
+            default -> null;
+        };
     }
 
     @WriteOperation

@@ -83,6 +83,21 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
         current.startSending((shipperSettings) -> connection.lazySender(shipperSettings, this.customizers));
     }
 
+    /** Whether shipping is configured (enabled, with a log group): then its infrastructure can be written. */
+    public boolean isConfigured() {
+        return this.properties.isActive();
+    }
+
+    /** The IAM policy, CloudFormation and Terraform this configuration needs, from the settings it runs with. */
+    public InfrastructureDocuments infrastructure() {
+        ShipperSettings settings = CloudWatchLoggingSettings.create(this.properties, this.environment);
+        AwsConnectionSettings connection = AwsConnectionSettings.of(this.properties, this.environment,
+                this.credentials, this.region);
+        return new InfrastructureDocuments(settings,
+                CloudWatchLoggingSettings.createRoutes(this.properties, this.environment, settings),
+                connection.region());
+    }
+
     /** Whether this context ships through the installed appender (false when the user declared their own). */
     public boolean isInstalled() {
         return this.installation != null;
