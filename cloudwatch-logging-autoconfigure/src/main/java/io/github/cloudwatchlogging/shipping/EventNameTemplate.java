@@ -1,0 +1,137 @@
+package io.github.cloudwatchlogging.shipping;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A log group or stream name with placeholders evaluated per event: {@code {mdc:KEY}}, {@code {mdc:KEY:-default}}
+ * (an MDC entry, in Log4j2 the context data) and {@code {level}}. Parsed once; {@link #evaluate} is what a logging
+ * call pays, a walk over the parts and one builder. Values are made valid names: in a group name every character
+ * CloudWatch Logs refuses ({@code [.\-_/#A-Za-z0-9]} are allowed) becomes {@code _}; in a stream name {@code :} and
+ * {@code *} do; a name is cut at 512 characters, and an empty value takes the default (or {@code _} without one),
+ * so an event never produces a name the service would refuse.
+ * <p>
+ * Groundwork for the per-tenant destinations of issue 13: the shipper does not evaluate it per event yet.
+ */
+public final class EventNameTemplate {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(mdc:([^}:]+)(?::-([^}]*))?|level)}");
+
+    private static final int MAX_NAME = 512;
+
+    private final String template;
+
+    private final boolean group;
+
+    private final List<Part> parts;
+
+    private EventNameTemplate(String template, boolean group, List<Part> parts) {
+        this.template = template;
+        this.group = group;
+        this.parts = parts;
+    }
+
+    /** A template for log group names. */
+    public static EventNameTemplate forGroup(String template) {
+        return parse(template, true);
+    }
+
+    /** A template for log stream names. */
+    public static EventNameTemplate forStream(String template) {
+        return parse(template, false);
+    }
+
+    /** Whether the template has a placeholder evaluated per event, so that events may go to several names. */
+    public static boolean isPerEvent(String template) {
+        return PLACEHOLDER.matcher(template).find();
+    }
+
+    private static EventNameTemplate parse(String template, boolean group) {
+        List<Part> parts = new ArrayList<>();
+        Matcher matcher = PLACEHOLDER.matcher(template);
+        int last = 0;
+        while (matcher.find()) {
+            if (matcher.start() > last) {
+                parts.add(new Part(template.substring(last, matcher.start()), null, null));
+            }
+            if (matcher.group(1).equals("level")) {
+                parts.add(new Part(null, "", null)); // the level: an empty key
+            }
+            else {
+                parts.add(new Part(null, matcher.group(2), matcher.group(3)));
+            }
+            last = matcher.end();
+        }
+        if (last < template.length()) {
+            parts.add(new Part(template.substring(last), null, null));
+        }
+        return new EventNameTemplate(template, group, List.copyOf(parts));
+    }
+
+    /**
+     * The name for an event.
+     * @param mdc the event's MDC (context data) by key; null for a missing entry
+     * @param level the event's level, for example {@code ERROR}
+     */
+    public String evaluate(Function<String, @Nullable String> mdc, String level) {
+        StringBuilder name = new StringBuilder(this.template.length() + 16);
+        for (Part part : this.parts) {
+            if (part.text() != null) {
+                name.append(part.text());
+                continue;
+            }
+            String value = part.key().isEmpty() ? level : mdc.apply(part.key());
+            if (value == null || value.isEmpty()) {
+                value = (part.fallback() != null && !part.fallback().isEmpty()) ? part.fallback() : "_";
+            }
+            appendValid(name, value);
+        }
+        return finish(name);
+    }
+
+    /** The name every per-event value takes its default in: where events go once too many names are live. */
+    public String defaultName() {
+        return evaluate((key) -> null, "ALL");
+    }
+
+    private void appendValid(StringBuilder name, String value) {
+        for (int i = 0; i < value.length() && name.length() < MAX_NAME; i++) {
+            char c = value.charAt(i);
+            name.append(isValid(c) ? c : '_');
+        }
+    }
+
+    private boolean isValid(char c) {
+        if (this.group) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                    || c == '-' || c == '_' || c == '/' || c == '#';
+        }
+        return c != ':' && c != '*' && !Character.isISOControl(c) && !Character.isSurrogate(c);
+    }
+
+    private String finish(StringBuilder name) {
+        if (name.length() > MAX_NAME) {
+            name.setLength(MAX_NAME);
+        }
+        String result = name.toString();
+        if (this.group && result.startsWith("aws/")) {
+            result = "_" + result.substring(1); // the aws/ prefix is AWS's own
+        }
+        return result.isEmpty() ? "_" : result;
+    }
+
+    @Override
+    public String toString() {
+        return this.template;
+    }
+
+    /** Literal text, or a placeholder: an MDC key (empty for the level) with its default. */
+    private record Part(@Nullable String text, @Nullable String key, @Nullable String fallback) {
+    }
+
+}
