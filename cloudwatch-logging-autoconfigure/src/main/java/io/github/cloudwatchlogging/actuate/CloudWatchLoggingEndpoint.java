@@ -53,10 +53,10 @@ public class CloudWatchLoggingEndpoint {
      */
     @ReadOperation
     public @Nullable Map<String, Object> infrastructure(@Selector String document) {
-        if (!this.shipping.isConfigured()) {
+        InfrastructureDocuments documents = this.shipping.infrastructure();
+        if (documents == null) {
             return null;
         }
-        InfrastructureDocuments documents = this.shipping.infrastructure();
         return switch (document) {
             case "iam-policy" -> documents.iamPolicy();
             case "cloudformation" -> documents.cloudFormation();

@@ -1,6 +1,7 @@
 package io.github.cloudwatchlogging.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,8 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
 
     private volatile @Nullable CloudWatchLoggingInstallation installation;
 
+    private volatile @Nullable InfrastructureDocuments infrastructure;
+
     /** What this context counts as among the installation's users: the context itself. */
     private @Nullable Object user;
 
@@ -70,9 +73,10 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
     @Override
     public void afterSingletonsInstantiated() {
         ShipperSettings settings = CloudWatchLoggingSettings.create(this.properties, this.environment);
-        CloudWatchLoggingInstallation current = CloudWatchLoggingInstallation.install(settings,
-                CloudWatchLoggingSettings.createRoutes(this.properties, this.environment, settings), this.properties,
-                user());
+        Map<String, ShipperSettings> routes = CloudWatchLoggingSettings.createRoutes(this.properties,
+                this.environment, settings);
+        CloudWatchLoggingInstallation current = CloudWatchLoggingInstallation.install(settings, routes,
+                this.properties, user());
         if (current == null) {
             return;
         }
@@ -80,22 +84,23 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
         this.installation = current;
         AwsConnectionSettings connection = AwsConnectionSettings.of(this.properties, this.environment,
                 this.credentials, this.region);
+        List<InfrastructureDocuments.Target> targets = new ArrayList<>();
+        targets.add(new InfrastructureDocuments.Target(settings.logGroup(), this.properties.getLogStream()));
+        routes.forEach((name, route) -> {
+            String stream = this.properties.getRoutes().get(name).getLogStream();
+            targets.add(new InfrastructureDocuments.Target(route.logGroup(),
+                    (stream != null) ? stream : this.properties.getLogStream()));
+        });
+        this.infrastructure = new InfrastructureDocuments(settings, targets, connection.region());
         current.startSending((shipperSettings) -> connection.lazySender(shipperSettings, this.customizers));
     }
 
-    /** Whether shipping is configured (enabled, with a log group): then its infrastructure can be written. */
-    public boolean isConfigured() {
-        return this.properties.isActive();
-    }
-
-    /** The IAM policy, CloudFormation and Terraform this configuration needs, from the settings it runs with. */
-    public InfrastructureDocuments infrastructure() {
-        ShipperSettings settings = CloudWatchLoggingSettings.create(this.properties, this.environment);
-        AwsConnectionSettings connection = AwsConnectionSettings.of(this.properties, this.environment,
-                this.credentials, this.region);
-        return new InfrastructureDocuments(settings,
-                CloudWatchLoggingSettings.createRoutes(this.properties, this.environment, settings),
-                connection.region());
+    /**
+     * The IAM policy, CloudFormation and Terraform this configuration needs, written from the settings the shipper
+     * started with; null before the start, and when this context does not ship.
+     */
+    public @Nullable InfrastructureDocuments infrastructure() {
+        return this.infrastructure;
     }
 
     /** Whether this context ships through the installed appender (false when the user declared their own). */

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
 import io.github.cloudwatchlogging.shipping.Subscription;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.RegionMetadata;
 
 import org.springframework.boot.json.JsonWriter;
 
@@ -20,9 +22,9 @@ import org.springframework.boot.json.JsonWriter;
  * class and subscription filter) and that policy as a CloudFormation template and as Terraform (in Terraform's
  * JSON syntax, which {@code terraform} reads from a {@code .tf.json} file like HCL).
  * <p>
- * A stream name whose placeholders are resolved only on a sender thread (instance metadata) is written with
- * {@code *} in their place; the account is {@code *} (the application does not know it), the region the one the
- * client uses, else {@code *}.
+ * Every placeholder of a stream template is written as {@code *} (its value differs between processes, days or
+ * instances); the account is {@code *} (the application does not know it), the region the one the client uses,
+ * else {@code *}, and the partition the region's. Written once, from the settings the shipper started with.
  */
 public final class InfrastructureDocuments {
 
@@ -30,17 +32,39 @@ public final class InfrastructureDocuments {
 
     private final ShipperSettings main;
 
-    private final List<ShipperSettings> all;
+    private final List<Target> targets;
 
     private final String region;
 
-    InfrastructureDocuments(ShipperSettings main, Map<String, ShipperSettings> routes, @Nullable String region) {
+    private final String partition;
+
+    /**
+     * @param main the main destination's settings (the routes share its creation settings)
+     * @param targets the group and stream template of the main destination and of each route
+     * @param region the region the client uses, or null when the SDK's chain decides
+     */
+    InfrastructureDocuments(ShipperSettings main, List<Target> targets, @Nullable String region) {
         this.main = main;
-        List<ShipperSettings> settings = new ArrayList<>();
-        settings.add(main);
-        settings.addAll(routes.values());
-        this.all = List.copyOf(settings);
+        this.targets = List.copyOf(targets);
         this.region = (region != null && !region.isBlank()) ? region : "*";
+        this.partition = partition(region);
+    }
+
+    private static String partition(@Nullable String region) {
+        if (region == null || region.isBlank()) {
+            return "aws";
+        }
+        RegionMetadata metadata = Region.of(region).metadata();
+        return (metadata != null) ? metadata.partition().id() : "aws";
+    }
+
+    /**
+     * A destination: its group, and its stream as configured, placeholders and all.
+     *
+     * @param logGroup the log group
+     * @param streamTemplate the log stream template
+     */
+    record Target(String logGroup, String streamTemplate) {
     }
 
     /** The IAM policy document: only the actions this configuration calls, on only its groups and streams. */
@@ -50,22 +74,32 @@ public final class InfrastructureDocuments {
         if (this.main.createLogStream()) {
             statements.add(statement("CreateLogStream", List.of("logs:CreateLogStream"), groupArns()));
         }
-        if (this.main.createLogGroup()) {
+        // The shipper creates a group only to create a stream in it (when PutLogEvents finds neither).
+        if (this.main.createLogStream() && this.main.createLogGroup()) {
             statements.add(statement("CreateLogGroup", List.of("logs:CreateLogGroup"), groupArns()));
             if (this.main.retentionDays() != null) {
                 statements.add(statement("PutRetentionPolicy", List.of("logs:PutRetentionPolicy"), groupArns()));
             }
             if (!this.main.tags().isEmpty()) {
-                statements.add(statement("TagResource", List.of("logs:TagResource", "logs:TagLogGroup"),
-                        groupArns()));
+                // Tagging authorizes against the group's ARN without the ":*" of its streams.
+                List<String> both = new ArrayList<>(groupArns());
+                groups().forEach((group) -> both.add(arn("log-group:" + group)));
+                statements.add(statement("TagResource", List.of("logs:TagResource", "logs:TagLogGroup"), both));
             }
             Subscription subscription = this.main.subscription();
             if (subscription != null) {
+                List<String> resources = new ArrayList<>(groupArns());
+                if (subscription.destinationArn().contains(":logs:")) {
+                    resources.add(subscription.destinationArn()); // a cross-account destination is checked too
+                }
                 statements.add(statement("PutSubscriptionFilter", List.of("logs:PutSubscriptionFilter"),
-                        groupArns()));
+                        resources));
                 if (subscription.roleArn() != null) {
-                    statements.add(statement("PassRoleToCloudWatchLogs", List.of("iam:PassRole"),
-                            List.of(subscription.roleArn())));
+                    Map<String, Object> passRole = statement("PassRoleToCloudWatchLogs", List.of("iam:PassRole"),
+                            List.of(subscription.roleArn()));
+                    passRole.put("Condition", Map.of("StringEquals", Map.of("iam:PassedToService",
+                            "logs.amazonaws.com")));
+                    statements.add(passRole);
                 }
             }
         }
@@ -97,7 +131,11 @@ public final class InfrastructureDocuments {
                 this.main.tags().forEach((key, value) -> tags.add(Map.of("Key", key, "Value", value)));
                 properties.put("Tags", tags);
             }
-            resources.put(id, resource("AWS::Logs::LogGroup", properties));
+            Map<String, Object> logGroup = resource("AWS::Logs::LogGroup", properties);
+            // Deleting or replacing the stack must not delete the logs.
+            logGroup.put("DeletionPolicy", "Retain");
+            logGroup.put("UpdateReplacePolicy", "Retain");
+            resources.put(id, logGroup);
             Subscription subscription = this.main.subscription();
             if (subscription != null) {
                 Map<String, Object> filter = new LinkedHashMap<>();
@@ -130,29 +168,31 @@ public final class InfrastructureDocuments {
         for (String group : groups()) {
             String id = "log_group" + (index == 0 ? "" : "_" + index);
             Map<String, Object> properties = new LinkedHashMap<>();
-            properties.put("name", group);
+            properties.put("name", literal(group));
             if (this.main.retentionDays() != null) {
                 properties.put("retention_in_days", this.main.retentionDays());
             }
             if (this.main.kmsKeyId() != null) {
-                properties.put("kms_key_id", this.main.kmsKeyId());
+                properties.put("kms_key_id", literal(this.main.kmsKeyId()));
             }
             if (this.main.logGroupClass() != null) {
                 properties.put("log_group_class", this.main.logGroupClass().name());
             }
             if (!this.main.tags().isEmpty()) {
-                properties.put("tags", new LinkedHashMap<>(this.main.tags()));
+                Map<String, String> tags = new LinkedHashMap<>();
+                this.main.tags().forEach((key, value) -> tags.put(literal(key), literal(value)));
+                properties.put("tags", tags);
             }
             groups.put(id, properties);
             Subscription subscription = this.main.subscription();
             if (subscription != null) {
                 Map<String, Object> filter = new LinkedHashMap<>();
-                filter.put("name", subscription.name());
+                filter.put("name", literal(subscription.name()));
                 filter.put("log_group_name", "${aws_cloudwatch_log_group." + id + ".name}");
-                filter.put("filter_pattern", subscription.filterPattern());
-                filter.put("destination_arn", subscription.destinationArn());
+                filter.put("filter_pattern", literal(subscription.filterPattern()));
+                filter.put("destination_arn", literal(subscription.destinationArn()));
                 if (subscription.roleArn() != null) {
-                    filter.put("role_arn", subscription.roleArn());
+                    filter.put("role_arn", literal(subscription.roleArn()));
                 }
                 filters.put(id, filter);
             }
@@ -163,15 +203,21 @@ public final class InfrastructureDocuments {
         if (!filters.isEmpty()) {
             resources.put("aws_cloudwatch_log_subscription_filter", filters);
         }
-        resources.put("aws_iam_policy", Map.of("cloudwatch_logging", Map.of("name", "cloudwatch-logging",
+        // A name prefix, since an IAM policy's name is unique in its account and several applications may use this.
+        resources.put("aws_iam_policy", Map.of("cloudwatch_logging", Map.of("name_prefix", "cloudwatch-logging-",
                 "description", "What cloudwatch-logging needs to ship this application's logs", "policy",
-                JsonWriter.standard().writeToString(iamPolicy()))));
+                literal(JsonWriter.standard().writeToString(iamPolicy())))));
         return Map.of("resource", resources);
+    }
+
+    /** A string Terraform must take as it is: its template sequences escaped. */
+    private static String literal(String value) {
+        return value.replace("${", "$${").replace("%{", "%%{");
     }
 
     private Set<String> groups() {
         Set<String> groups = new LinkedHashSet<>();
-        this.all.forEach((settings) -> groups.add(settings.logGroup()));
+        this.targets.forEach((target) -> groups.add(target.logGroup()));
         return groups;
     }
 
@@ -181,15 +227,15 @@ public final class InfrastructureDocuments {
 
     private List<String> streamArns() {
         Set<String> arns = new LinkedHashSet<>();
-        for (ShipperSettings settings : this.all) {
-            String stream = PLACEHOLDER.matcher(settings.logStream()).replaceAll("*");
-            arns.add(arn("log-group:" + settings.logGroup() + ":log-stream:" + stream));
+        for (Target target : this.targets) {
+            String stream = PLACEHOLDER.matcher(target.streamTemplate()).replaceAll("*");
+            arns.add(arn("log-group:" + target.logGroup() + ":log-stream:" + stream));
         }
         return List.copyOf(arns);
     }
 
     private String arn(String resource) {
-        return "arn:aws:logs:" + this.region + ":*:" + resource;
+        return "arn:" + this.partition + ":logs:" + this.region + ":*:" + resource;
     }
 
     private static Map<String, Object> statement(String sid, List<String> actions, List<String> resources) {

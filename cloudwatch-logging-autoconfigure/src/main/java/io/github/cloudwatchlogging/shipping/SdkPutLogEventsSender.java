@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
@@ -49,7 +50,17 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
             if (!this.settings.createLogStream()) {
                 throw ex;
             }
-            createDestination(request.logGroupName(), request.logStreamName());
+            try {
+                createDestination(request.logGroupName(), request.logStreamName());
+            }
+            catch (AwsServiceException failed) {
+                if (FailureClassifier.classify(failed).retryable()) {
+                    throw failed;
+                }
+                // Refused for the group's settings (a KMS key it cannot use), not for the batch: keep and retry it.
+                throw new DestinationSetupException("Creating " + request.logGroupName() + " / "
+                        + request.logStreamName(), failed);
+            }
             response = this.client.putLogEvents(request);
         }
         RejectedLogEventsInfo rejected = response.rejectedLogEventsInfo();
@@ -132,11 +143,19 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
         catch (ResourceAlreadyExistsException ex) {
             return; // someone else created it, and its retention is theirs to set
         }
+        // Each of these on its own: the group exists now, so a failure here would never be tried again, and must
+        // not keep the other from being applied (the events ship either way).
         Integer retention = this.settings.retentionDays();
         if (retention != null) {
-            this.client.putRetentionPolicy((request) -> request.logGroupName(group)
-                .retentionInDays(retention)
-                .overrideConfiguration((override) -> override.apiCallTimeout(this.settings.requestTimeout())));
+            try {
+                this.client.putRetentionPolicy((request) -> request.logGroupName(group)
+                    .retentionInDays(retention)
+                    .overrideConfiguration((override) -> override.apiCallTimeout(this.settings.requestTimeout())));
+            }
+            catch (SdkException ex) {
+                System.err.println("cloudwatch-logging: the retention of " + retention + " days could not be set on "
+                        + group + ": " + ex.getMessage() + "; its events are shipped and kept as the group says");
+            }
         }
         Subscription subscription = this.settings.subscription();
         if (subscription != null) {

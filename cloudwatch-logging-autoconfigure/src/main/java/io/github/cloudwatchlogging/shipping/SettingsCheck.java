@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 /** What the service would refuse, or the shipper could not work with, in a set of settings: each with its name. */
 final class SettingsCheck {
 
+    private static final Pattern KMS_KEY_ARN = Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/\\S+");
+
     private static final Pattern LOG_GROUP_NAME = Pattern.compile("[.\\-_/#A-Za-z0-9]{1,512}");
 
     private SettingsCheck() {
@@ -27,7 +29,7 @@ final class SettingsCheck {
         if (settings.tags().size() > 50) {
             problems.add(problem("tags", "a log group takes at most 50 tags, not " + settings.tags().size()));
         }
-        if (settings.kmsKeyId() != null && !settings.kmsKeyId().startsWith("arn:")) {
+        if (settings.kmsKeyId() != null && !KMS_KEY_ARN.matcher(settings.kmsKeyId()).matches()) {
             problems.add(problem("kmsKeyId", "CreateLogGroup takes the key's ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), "
                     + "not '" + settings.kmsKeyId() + "'"));
         }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.cloudwatchlogging.actuate.CloudWatchLoggingEndpoint;
 import io.github.cloudwatchlogging.testsupport.MotoServer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -58,15 +59,27 @@ class InfrastructureApplicationTests {
                 "--logging.cloudwatch.subscription.role-arn=arn:aws:iam::1:role/cwl");
         assertThat(sids(full)).containsExactly("PutLogEvents", "CreateLogStream", "CreateLogGroup",
                 "PutRetentionPolicy", "TagResource", "PutSubscriptionFilter", "PassRoleToCloudWatchLogs");
+        // Every placeholder is a wildcard: {app} and {instance-id} alike differ between processes.
         assertThat(resources(full, "PutLogEvents")).containsExactly(
-                "arn:aws:logs:us-east-1:*:log-group:/infra/app:log-stream:infra-app/*",
-                "arn:aws:logs:us-east-1:*:log-group:/infra/errors:log-stream:infra-app/*");
+                "arn:aws:logs:us-east-1:*:log-group:/infra/app:log-stream:*/*",
+                "arn:aws:logs:us-east-1:*:log-group:/infra/errors:log-stream:*/*");
         assertThat(resources(full, "CreateLogGroup")).containsExactly("arn:aws:logs:us-east-1:*:log-group:/infra/app:*",
                 "arn:aws:logs:us-east-1:*:log-group:/infra/errors:*");
+        // Tagging is authorized against the group's ARN without ":*".
+        assertThat(resources(full, "TagResource")).contains("arn:aws:logs:us-east-1:*:log-group:/infra/app",
+                "arn:aws:logs:us-east-1:*:log-group:/infra/app:*");
         assertThat(resources(full, "PassRoleToCloudWatchLogs")).containsExactly("arn:aws:iam::1:role/cwl");
+        assertThat(statement(full, "PassRoleToCloudWatchLogs").get("Condition"))
+            .isEqualTo(Map.of("StringEquals", Map.of("iam:PassedToService", "logs.amazonaws.com")));
+        Map<String, Object> china = document("iam-policy", "--logging.cloudwatch.region=cn-north-1");
+        assertThat(resources(china, "PutLogEvents")).allMatch((arn) -> arn.startsWith("arn:aws-cn:logs:cn-north-1:"));
 
         Map<String, Object> least = document("iam-policy", "--logging.cloudwatch.create-log-group=false");
         assertThat(sids(least)).containsExactly("PutLogEvents", "CreateLogStream");
+        Map<String, Object> noStreams = document("iam-policy", "--logging.cloudwatch.create-log-stream=false",
+                "--logging.cloudwatch.retention=7");
+        assertThat(sids(noStreams)).as("a group is created only to create a stream in it")
+            .containsExactly("PutLogEvents");
         Map<String, Object> nothingCreated = document("iam-policy", "--logging.cloudwatch.create-log-group=false",
                 "--logging.cloudwatch.create-log-stream=false", "--logging.cloudwatch.retention=7");
         assertThat(sids(nothingCreated)).containsExactly("PutLogEvents");
@@ -130,7 +143,7 @@ class InfrastructureApplicationTests {
     @Test
     void terraformDescribesTheSameGroupsAsTheTemplate() {
         String[] settings = { "--logging.cloudwatch.retention=30", "--logging.cloudwatch.tags.team=orders",
-                "--logging.cloudwatch.kms-key-id=arn:aws:kms:us-east-1:1:key/k",
+                "--logging.cloudwatch.kms-key-id=arn:aws:kms:us-east-1:123456789012:key/k",
                 "--logging.cloudwatch.routes.errors.log-group=/infra/errors",
                 "--logging.cloudwatch.subscription.destination-arn=arn:aws:firehose:us-east-1:1:deliverystream/x" };
         Map<String, Object> template = document("cloudformation", settings);
@@ -161,21 +174,27 @@ class InfrastructureApplicationTests {
             .isEqualTo(map(map(cfnResources.get("ShippingPolicy")).get("Properties")).get("PolicyDocument"));
     }
 
+    @AfterEach
+    void authorizationOff() throws Exception {
+        authorization("inf"); // whatever a test did, the next ones find moto as they expect it
+    }
+
     @Test
     void motosIamAuthorizationAcceptsThePolicysActionsAndRefusesThemLessAnyOne() throws Exception {
         Map<String, Object> policy = document("iam-policy", "--logging.cloudwatch.retention=7");
         assertThat(sids(policy)).containsExactly("PutLogEvents", "CreateLogStream", "CreateLogGroup",
                 "PutRetentionPolicy");
         this.moto.reset();
-        assertThat(shipsWith(policy, null)).as("with every statement").isTrue();
+        assertThat(shipsWith(policy, null)).as("with every statement").isNull();
         assertThat(retention()).as("with every statement").isEqualTo(7);
         for (String removed : List.of("PutLogEvents", "CreateLogStream", "CreateLogGroup")) {
             this.moto.reset();
-            assertThat(shipsWith(policy, removed)).as("without %s", removed).isFalse();
+            // moto answers a refused call with 403 and no error code the SDK parses
+            assertThat(shipsWith(policy, removed)).as("the failure without %s", removed).contains("Status Code: 403");
         }
         // Without it the events still go (the retention is the group's, not the events'), but the call is refused.
         this.moto.reset();
-        assertThat(shipsWith(policy, "PutRetentionPolicy")).isTrue();
+        assertThat(shipsWith(policy, "PutRetentionPolicy")).isNull();
         assertThat(retention()).as("without PutRetentionPolicy").isNull();
     }
 
@@ -188,8 +207,11 @@ class InfrastructureApplicationTests {
         }
     }
 
-    /** Ships one event as an IAM user holding the policy's actions (less one statement) on every resource. */
-    private boolean shipsWith(Map<String, Object> policy, String withoutSid) throws Exception {
+    /**
+     * Ships one event as an IAM user holding the policy's actions (less one statement) on every resource; returns
+     * null when it was delivered, else what the last failure said.
+     */
+    private String shipsWith(Map<String, Object> policy, String withoutSid) throws Exception {
         List<Object> statements = new ArrayList<>();
         for (Object statement : (List<?>) policy.get("Statement")) {
             Map<String, Object> copy = new java.util.LinkedHashMap<>(map(statement));
@@ -221,7 +243,7 @@ class InfrastructureApplicationTests {
             while (shipping.statistics().sent() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            return shipping.statistics().sent() > 0;
+            return (shipping.statistics().sent() > 0) ? null : String.valueOf(shipping.statistics().lastFailureMessage());
         }
         finally {
             authorization("inf");
@@ -250,7 +272,8 @@ class InfrastructureApplicationTests {
         List<String> args = new ArrayList<>(List.of("--logging.cloudwatch.log-group=/infra/app",
                 "--logging.cloudwatch.log-stream={app}", "--spring.application.name=infra-app",
                 "--logging.cloudwatch.region=us-east-1", "--logging.cloudwatch.endpoint=" + this.moto.endpoint(),
-                "--logging.cloudwatch.batch-delay=100ms", "--spring.main.banner-mode=off"));
+                "--logging.cloudwatch.batch-delay=100ms", "--logging.cloudwatch.shutdown-timeout=500ms",
+                "--spring.main.banner-mode=off"));
         for (String arg : more) {
             String name = arg.substring(0, arg.indexOf('=') + 1);
             args.removeIf((existing) -> existing.startsWith(name)); // a later value replaces the default
@@ -277,6 +300,14 @@ class InfrastructureApplicationTests {
 
     private static List<String> sids(Map<String, Object> policy) {
         return ((List<?>) policy.get("Statement")).stream().map((s) -> (String) map(s).get("Sid")).toList();
+    }
+
+    private static Map<String, Object> statement(Map<String, Object> policy, String sid) {
+        return ((List<?>) policy.get("Statement")).stream()
+            .map(InfrastructureApplicationTests::map)
+            .filter((s) -> sid.equals(s.get("Sid")))
+            .findFirst()
+            .orElseThrow();
     }
 
     @SuppressWarnings("unchecked")
