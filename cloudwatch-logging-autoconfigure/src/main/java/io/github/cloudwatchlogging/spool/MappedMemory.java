@@ -107,11 +107,6 @@ final class MappedMemory {
         this.mapped.put(index, bytes, from, length);
     }
 
-    /** Touches every page, so that writing to it later faults no page in. */
-    void load() {
-        this.mapped.load();
-    }
-
     int getIntVolatile(int index) {
         return (int) INT.getVolatile(this.mapped, index);
     }

@@ -78,7 +78,6 @@ final class Segment {
             memory.putInt(RecordFormat.SIZE_OFFSET, size);
             memory.putLongRelease(RecordFormat.SETTLED_OFFSET, RecordFormat.HEADER_BYTES);
             memory.force(0, RecordFormat.HEADER_BYTES); // on disk before its name: a named segment has a header
-            memory.load(); // page-table entries now, on the spool's thread, not one fault per page on logging threads
             if (abandoned.getAsBoolean()) {
                 throw new IOException("the spool closed"); // the directory may be another process's by now
             }
