@@ -261,6 +261,9 @@ public final class LogShipper {
             else if (!await(this.drained, deadline)) {
                 abandon(pool);
             }
+            else {
+                pool.awaitIdle(deadline); // everything settled: the senders are leaving their last calls
+            }
             if (pool != null) {
                 pool.shutdown();
             }

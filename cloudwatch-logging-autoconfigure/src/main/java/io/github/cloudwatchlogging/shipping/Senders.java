@@ -17,6 +17,8 @@ final class Senders {
 
     private static final long DISPATCH_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    private static final long IDLE_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
 
     private final ShipperSettings settings;
 
@@ -172,6 +174,16 @@ final class Senders {
         this.closing.set(true);
         if (this.permits.availablePermits() == this.settings.maxInFlight()) {
             closeClient();
+        }
+    }
+
+    /**
+     * After a stop that saw everything settled: waits, until the deadline at most, for the senders to leave their
+     * calls (a few instructions after the last settlement), so that the stop returns with the client closed.
+     */
+    void awaitIdle(long deadlineNanos) {
+        while (this.permits.availablePermits() < this.settings.maxInFlight() && System.nanoTime() - deadlineNanos < 0) {
+            LockSupport.parkNanos(IDLE_POLL_NANOS);
         }
     }
 
