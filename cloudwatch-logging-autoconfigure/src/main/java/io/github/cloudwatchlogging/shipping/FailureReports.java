@@ -55,9 +55,7 @@ final class FailureReports implements Senders.FailureReporter {
         String message = "cloudwatch-logging: " + undelivered + " log events could not be delivered to "
                 + String.join(", ", where) + " because " + reason
                 + ((failure != null) ? "; last error: " + failure.type() + ": " + failure.message() : "");
-        if (!target.writesToStderr()) {
-            System.err.println(message);
-        }
+        alsoOnStderr(target, message);
         target.error(message, null);
     }
 
@@ -65,10 +63,15 @@ final class FailureReports implements Senders.FailureReporter {
     static void leftInSpool(ShipperDiagnostics target, long kept, String reason, java.nio.file.Path directory) {
         String message = "cloudwatch-logging: " + kept + " log events were not delivered because " + reason
                 + "; they are kept in the spool at " + directory + " and the next start on it ships them";
+        alsoOnStderr(target, message);
+        target.warn(message, null);
+    }
+
+    /** What a stop reports must not be silent where the diagnostics do not reach stderr. */
+    private static void alsoOnStderr(ShipperDiagnostics target, String message) {
         if (!target.writesToStderr()) {
             System.err.println(message);
         }
-        target.warn(message, null);
     }
 
     @Override

@@ -1,9 +1,6 @@
 package io.github.cloudwatchlogging.autoconfigure;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.cloudwatchlogging.actuate.CloudWatchLoggingEndpoint;
 import io.github.cloudwatchlogging.testsupport.MotoServer;
+import io.github.cloudwatchlogging.testsupport.RunningApps;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,19 +88,13 @@ class InfrastructureApplicationTests {
         try (ConfigurableApplicationContext context = application(InfrastructureApplication.class,
                 WebApplicationType.SERVLET)
             .run(args("--server.port=0", "--management.endpoints.web.exposure.include=cloudwatchlogging"))) {
-            String port = context.getEnvironment().getProperty("local.server.port");
-            HttpClient http = HttpClient.newHttpClient();
+            int port = RunningApps.port(context);
             for (String document : List.of("iam-policy", "cloudformation", "terraform")) {
-                HttpResponse<String> response = http.send(HttpRequest
-                    .newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/cloudwatchlogging/" + document))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = RunningApps.get(port, "/actuator/cloudwatchlogging/" + document);
                 assertThat(response.statusCode()).as(document).isEqualTo(200);
                 assertThat(JsonParserFactory.getJsonParser().parseMap(response.body())).isNotEmpty();
             }
-            HttpResponse<String> unknown = http.send(HttpRequest
-                .newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/cloudwatchlogging/pulumi"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(RunningApps.get(port, "/actuator/cloudwatchlogging/pulumi").statusCode()).isEqualTo(404);
         }
     }
 
@@ -112,7 +104,7 @@ class InfrastructureApplicationTests {
                 "--logging.cloudwatch.tags.team=orders", "--logging.cloudwatch.routes.errors.log-group=/infra/errors",
                 "--logging.cloudwatch.routes.errors.level=error");
         this.moto.reset(); // the application that answered shipped its own start-up, creating its group
-        python("""
+        this.moto.boto3("""
                 import boto3, sys
                 cfn = boto3.client('cloudformation', endpoint_url=sys.argv[1], region_name='us-east-1',
                                    aws_access_key_id='test', aws_secret_access_key='test')
@@ -176,7 +168,7 @@ class InfrastructureApplicationTests {
 
     @AfterEach
     void authorizationOff() throws Exception {
-        authorization("inf"); // whatever a test did, the next ones find moto as they expect it
+        this.moto.authorization("inf"); // whatever a test did, the next ones find moto as they expect it
     }
 
     @Test
@@ -220,7 +212,7 @@ class InfrastructureApplicationTests {
                 statements.add(copy);
             }
         }
-        String keys = python("""
+        String keys = this.moto.boto3("""
                 import boto3, sys
                 iam = boto3.client('iam', endpoint_url=sys.argv[1], region_name='us-east-1',
                                    aws_access_key_id='test', aws_secret_access_key='test')
@@ -231,7 +223,7 @@ class InfrastructureApplicationTests {
                 """, JsonWriter.standard().writeToString(Map.of("Version", "2012-10-17", "Statement", statements)))
             .strip();
         String[] key = keys.split(" ");
-        authorization("0"); // from now on every call needs a permitted identity
+        this.moto.authorization("0"); // from now on every call needs a permitted identity
         try (ConfigurableApplicationContext context = application(InfrastructureApplication.class,
                 WebApplicationType.NONE)
             .run(args("--logging.cloudwatch.retention=7", "--logging.cloudwatch.shutdown-timeout=500ms",
@@ -246,17 +238,10 @@ class InfrastructureApplicationTests {
             return (shipping.statistics().sent() > 0) ? null : String.valueOf(shipping.statistics().lastFailureMessage());
         }
         finally {
-            authorization("inf");
+            this.moto.authorization("inf");
         }
     }
 
-    private void authorization(String initialNoAuthActions) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
-            .newBuilder(this.moto.endpoint().resolve("/moto-api/reset-auth"))
-            .POST(HttpRequest.BodyPublishers.ofString(initialNoAuthActions))
-            .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
 
     private Map<String, Object> document(String name, String... more) {
         try (ConfigurableApplicationContext context = application(InfrastructureApplication.class,
@@ -288,15 +273,6 @@ class InfrastructureApplicationTests {
         return all.toArray(String[]::new);
     }
 
-    private String python(String script, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("python3", "-c", script, this.moto.endpoint().toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(out).isZero();
-        return out;
-    }
 
     private static List<String> sids(Map<String, Object> policy) {
         return ((List<?>) policy.get("Statement")).stream().map((s) -> (String) map(s).get("Sid")).toList();

@@ -57,7 +57,7 @@ class LogGroupOptionsApplicationTests {
 
     @Test
     void theGroupIsCreatedWithItsKeyAndClassAndItsEventsFlowThroughFirehoseToS3() throws Exception {
-        String firehoseArn = python("""
+        String firehoseArn = this.moto.boto3("""
                 import boto3, sys
                 kw = dict(endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='test',
                           aws_secret_access_key='test')
@@ -104,7 +104,7 @@ class LogGroupOptionsApplicationTests {
             });
         }
         // What reached S3 through the subscription and Firehose: gzipped CloudWatch Logs subscription messages.
-        String objects = python("""
+        String objects = this.moto.boto3("""
                 import boto3, sys, base64
                 s3 = boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='test',
                                   aws_secret_access_key='test')
@@ -154,15 +154,6 @@ class LogGroupOptionsApplicationTests {
             .contains("logging.cloudwatch.subscription.name: a subscription filter's name is 1-512 characters");
     }
 
-    private String python(String script) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("python3", "-c", script, this.moto.endpoint().toString())
-            .redirectErrorStream(true)
-            .start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(out).isZero();
-        return out;
-    }
 
     private static String gunzip(byte[] bytes) throws IOException {
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {

@@ -79,10 +79,7 @@ class SpoolApplicationTests {
 
     @Test
     void anApplicationStoppedDuringAnOutageLeavesItsEventsToTheNextStart(CapturedOutput output) throws Exception {
-        String unreachable;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            unreachable = "http://127.0.0.1:" + socket.getLocalPort();
-        }
+        String unreachable = io.github.cloudwatchlogging.testsupport.RunningApps.unreachableEndpoint();
         ConfigurableApplicationContext down = application(SpoolApplication.class, WebApplicationType.NONE)
             .run(args(unreachable, "--logging.cloudwatch.shutdown-timeout=500ms"));
         for (int i = 0; i < 20; i++) {

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.CloudWatchLogsExcept
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The spool seen from the shipper, in one JVM: what a stop gives up on is kept and shipped by the next shipper on
@@ -387,10 +388,7 @@ class SpoolShipperTests {
     }
 
     private static void awaitSegments(LogShipper shipper, int segments) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (shipper.spoolStatistics().segments() < segments && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> shipper.spoolStatistics().segments() >= segments);
         assertThat(shipper.spoolStatistics().segments()).isEqualTo(segments);
     }
 
@@ -405,10 +403,7 @@ class SpoolShipperTests {
     }
 
     private static void awaitRecovered(LogShipper shipper, long records) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (shipper.spoolStatistics().recovered() < records && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> shipper.spoolStatistics().recovered() >= records);
         assertThat(shipper.spoolStatistics().recovered()).isEqualTo(records);
     }
 

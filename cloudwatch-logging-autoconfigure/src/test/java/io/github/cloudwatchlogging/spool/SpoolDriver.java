@@ -11,7 +11,6 @@ import io.github.cloudwatchlogging.shipping.ShipperDiagnostics;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
 import io.github.cloudwatchlogging.shipping.StopReport;
-import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -46,17 +45,8 @@ public final class SpoolDriver {
             .maxBatchEvents((args.length > 8) ? Integer.parseInt(args[8]) : ShipperSettings.MAX_BATCH_EVENTS)
             .spool(new SpoolSettings(directory, SpoolSettings.DEFAULT_CAPACITY_BYTES, SpoolSync.NONE))
             .build();
-        LogShipper shipper = new LogShipper(settings, new ShipperDiagnostics() {
-            @Override
-            public void warn(String message, @Nullable Throwable cause) {
-                System.err.println("WARN " + message);
-            }
-
-            @Override
-            public void error(String message, @Nullable Throwable cause) {
-                System.err.println("ERROR " + message);
-            }
-        });
+        // The spool's warnings and a stop's report reach stderr by themselves where the diagnostics print nothing.
+        LogShipper shipper = new LogShipper(settings, ShipperDiagnostics.NONE);
         shipper.start(new SdkPutLogEventsSender(CloudWatchLogsClients.create(settings, "us-east-1", endpoint,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))), settings, true));
         switch (mode) {

@@ -3,7 +3,6 @@ package io.github.cloudwatchlogging.spool;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.github.cloudwatchlogging.testsupport.MotoServer;
+import io.github.cloudwatchlogging.testsupport.RunningApps;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,7 +98,7 @@ class SpoolProcessTests {
     @Test
     void anOutageLongerThanTheShutdownTimeoutThenANormalStopTheNextStartDeliversEverything() throws Exception {
         String stream = "outage-at-stop";
-        Driver first = start("stop", unreachableEndpoint(), stream, 5_000, 50, 1_000);
+        Driver first = start("stop", RunningApps.unreachableEndpoint(), stream, 5_000, 50, 1_000);
         Matcher stopped = first.await("STOPPED (\\d+) (\\d+)");
         first.awaitExit();
         assertThat(Long.parseLong(stopped.group(1))).as("stop took, ms").isLessThan(1_000 + 1_500);
@@ -170,11 +170,6 @@ class SpoolProcessTests {
         return counts;
     }
 
-    private static String unreachableEndpoint() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return "http://127.0.0.1:" + socket.getLocalPort(); // closed again: connections are refused
-        }
-    }
 
     private Driver start(String mode, String endpoint, String stream, int events, long batchDelayMillis)
             throws IOException {

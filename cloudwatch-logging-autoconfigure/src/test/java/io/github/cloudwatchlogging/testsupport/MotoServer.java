@@ -86,20 +86,58 @@ public final class MotoServer {
         }
     }
 
+    /**
+     * Runs a Python script with boto3 (which moto's install brings) against this server: its URL is
+     * {@code sys.argv[1]}, the given arguments follow. Returns what it printed; fails the test if it failed.
+     */
+    public String boto3(String script, String... args) {
+        List<String> command = new ArrayList<>(List.of("python3", "-c", script, this.endpoint.toString()));
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("boto3 script failed: " + out);
+            }
+            return out;
+        }
+        catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
     /** Forgets every group and stream. */
     public void reset() {
+        post("/moto-api/reset", "");
+    }
+
+    /**
+     * Sets how many more calls moto serves without checking IAM authorization: "0" checks every call from now on,
+     * "inf" never checks again (moto's default).
+     */
+    public void authorization(String initialNoAuthActions) {
+        post("/moto-api/reset-auth", initialNoAuthActions);
+    }
+
+    private void post(String path, String body) {
         try {
-            HttpURLConnection connection = (HttpURLConnection) this.endpoint.resolve("/moto-api/reset").toURL()
-                .openConnection();
+            HttpURLConnection connection = (HttpURLConnection) this.endpoint.resolve(path).toURL().openConnection();
             connection.setRequestMethod("POST");
+            connection.setRequestProperty("Content-Type", "text/plain"); // not a form: moto reads the raw body
             connection.setDoOutput(true);
-            connection.getOutputStream().close();
+            try (var out = connection.getOutputStream()) {
+                out.write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             if (connection.getResponseCode() != 200) {
-                throw new IllegalStateException("moto reset answered " + connection.getResponseCode());
+                throw new IllegalStateException("moto " + path + " answered " + connection.getResponseCode());
             }
         }
         catch (IOException ex) {
-            throw new IllegalStateException("moto reset failed", ex);
+            throw new IllegalStateException("moto " + path + " failed", ex);
         }
     }
 

@@ -30,6 +30,16 @@ public final class RunningApps {
         return application;
     }
 
+    /** An endpoint on loopback that refuses connections: a port that was free, closed again. */
+    public static String unreachableEndpoint() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     public static int port(ConfigurableApplicationContext context) {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
