@@ -46,6 +46,9 @@ final class FailureClassifier {
 
     /** A short name for the failure: the service's error code when it sent one, otherwise the exception type. */
     static String describeType(Throwable failure) {
+        if (failure instanceof DestinationSetupException setup && setup.getCause() != null) {
+            return describeType(setup.getCause()); // the service's code (InvalidParameterException), not our wrapper
+        }
         if (failure instanceof AwsServiceException service && service.awsErrorDetails() != null
                 && service.awsErrorDetails().errorCode() != null) {
             return service.awsErrorDetails().errorCode();

@@ -50,6 +50,7 @@ class DestinationSetupTests {
         assertThat(stats.sent()).isEqualTo(1);
         assertThat(stats.rejectedTotal()).isZero();
         assertThat(stats.retries()).isEqualTo(2);
+        assertThat(stats.lastFailureType()).as("the service's code, not the wrapper's").isEqualTo("InvalidParameterException");
         assertThat(this.calls).containsSubsequence("CreateLogGroup", "CreateLogGroup", "CreateLogGroup",
                 "PutRetentionPolicy", "PutSubscriptionFilter");
     }
