@@ -3,10 +3,12 @@ package io.github.cloudwatchlogging.actuate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.github.cloudwatchlogging.autoconfigure.CloudWatchLogShipping;
 import io.github.cloudwatchlogging.autoconfigure.InfrastructureDocuments;
+import io.github.cloudwatchlogging.autoconfigure.OpenDestinations;
 import io.github.cloudwatchlogging.shipping.DropReason;
 import io.github.cloudwatchlogging.shipping.FlushReport;
 import io.github.cloudwatchlogging.shipping.LogShipper;
@@ -43,7 +45,9 @@ public class CloudWatchLoggingEndpoint {
         }
         Map<String, RouteDescriptor> routes = new LinkedHashMap<>();
         this.shipping.routeStatistics().forEach((name, route) -> routes.put(name, RouteDescriptor.of(route)));
-        return ShippingDescriptor.of(statistics, routes, this.shipping.spoolStatistics());
+        OpenDestinations open = this.shipping.openDestinations();
+        return ShippingDescriptor.of(statistics, routes, (open != null) ? DestinationsDescriptor.of(open) : null,
+                this.shipping.spoolStatistics());
     }
 
     /**
@@ -86,21 +90,63 @@ public class CloudWatchLoggingEndpoint {
      * @param requests what happened to the PutLogEvents calls
      * @param routes the same for each route under logging.cloudwatch.routes, by name, and for each destination the
      * spool recovered events for that the configuration does not name ({@code recovered-N})
+     * @param destinations the destinations open for events' values ({mdc:KEY} or {level} in a group or stream),
+     * null when no name holds such a placeholder
      * @param spool the crash-safe spool (logging.cloudwatch.spool.*), null when it is off
      */
     public record ShippingDescriptor(String state, @Nullable String logGroup, @Nullable String logStream,
             @Nullable Queue queue, @Nullable Events events, @Nullable Requests requests,
-            Map<String, RouteDescriptor> routes, @Nullable SpoolStatistics spool) implements OperationResponseBody {
+            Map<String, RouteDescriptor> routes, @Nullable DestinationsDescriptor destinations,
+            @Nullable SpoolStatistics spool) implements OperationResponseBody {
 
         static ShippingDescriptor of(ShipperStatistics s, Map<String, RouteDescriptor> routes,
-                @Nullable SpoolStatistics spool) {
+                @Nullable DestinationsDescriptor destinations, @Nullable SpoolStatistics spool) {
             RouteDescriptor main = RouteDescriptor.of(s);
             return new ShippingDescriptor(main.state(), main.logGroup(), main.logStream(), main.queue(),
-                    main.events(), main.requests(), routes, spool);
+                    main.events(), main.requests(), routes, destinations, spool);
         }
 
         static ShippingDescriptor notInstalled() {
-            return new ShippingDescriptor("NOT_INSTALLED", null, null, null, null, null, Map.of(), null);
+            return new ShippingDescriptor("NOT_INSTALLED", null, null, null, null, null, Map.of(), null, null);
+        }
+
+    }
+
+    /**
+     * The destinations open for events' values.
+     *
+     * @param open how many are open now, each template's default destination aside
+     * @param max how many may be open at once (logging.cloudwatch.max-destinations)
+     * @param overflowed events sent to the default destination because {@code max} were open, by route ({@code main}
+     * for the main destination)
+     * @param list each open one: its route, names and counts
+     */
+    public record DestinationsDescriptor(int open, int max, Map<String, Long> overflowed,
+            List<OpenDestination> list) {
+
+        static DestinationsDescriptor of(OpenDestinations open) {
+            return new DestinationsDescriptor(open.open(), open.max(), open.overflowed(),
+                    open.destinations().stream().map(OpenDestination::of).toList());
+        }
+
+    }
+
+    /**
+     * @param route the route whose names it evaluates ({@code main} for the main destination)
+     * @param logGroup the log group
+     * @param logStream the log stream
+     * @param queued events held for it
+     * @param sent events it delivered
+     * @param dropped events it gave up
+     * @param rejected events CloudWatch Logs refused
+     */
+    public record OpenDestination(String route, String logGroup, String logStream, long queued, long sent,
+            long dropped, long rejected) {
+
+        static OpenDestination of(OpenDestinations.Open open) {
+            ShipperStatistics s = open.statistics();
+            return new OpenDestination(open.route(), s.logGroup(), s.logStream(), s.queuedEvents(), s.sent(),
+                    s.droppedTotal(), s.rejectedTotal());
         }
 
     }

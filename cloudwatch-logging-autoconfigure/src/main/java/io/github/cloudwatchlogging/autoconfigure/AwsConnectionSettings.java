@@ -70,16 +70,18 @@ record AwsConnectionSettings(@Nullable String region, @Nullable URI endpoint,
 
     /** The same, with the context's client customizers applied in order after the starter's own settings. */
     PutLogEventsSender lazySender(ShipperSettings settings, List<CloudWatchLogsClientCustomizer> customizers) {
-        return new LazySender(() -> {
-            ShipperSettings resolved = settings;
-            if (LogStreamTemplate.needsMetadata(settings.logStream())) {
-                String stream = LogStreamTemplate.expandMetadata(settings.logStream(), new InstanceMetadata());
-                resolved = settings.toBuilder().logStream(stream).build();
-            }
-            return new SdkPutLogEventsSender(CloudWatchLogsClients.create(resolved, this.region, this.endpoint,
-                    this.credentials, (builder) -> customizers.forEach((customizer) -> customizer.customize(builder))),
-                    resolved, true);
-        });
+        return lazySender(settings, customizers, new InstanceMetadata());
+    }
+
+    /** The same, with the instance metadata read from {@code metadata}. */
+    PutLogEventsSender lazySender(ShipperSettings settings, List<CloudWatchLogsClientCustomizer> customizers,
+            InstanceMetadata metadata) {
+        return new LazySender(() -> new SdkPutLogEventsSender(CloudWatchLogsClients.create(settings, this.region,
+                this.endpoint, this.credentials,
+                (builder) -> customizers.forEach((customizer) -> customizer.customize(builder))), settings, true,
+                // Every destination's stream, the routes' and those of events' values too, not only the main one.
+                (stream) -> LogStreamTemplate.needsMetadata(stream) ? LogStreamTemplate.expandMetadata(stream, metadata)
+                        : stream));
     }
 
     private static @Nullable AwsCredentialsProvider staticCredentials(@Nullable String accessKey,

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.cloudwatchlogging.shipping.Destination;
+import io.github.cloudwatchlogging.shipping.DestinationTemplate;
 import io.github.cloudwatchlogging.shipping.FlushReport;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.RequestListener;
@@ -121,11 +122,14 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
         }
     }
 
-    /** The statistics of one route, or null when it or the installation does not exist. */
+    /**
+     * The statistics of one route (added up over the destinations of its events' values), or null when it or the
+     * installation does not exist.
+     */
     public @Nullable ShipperStatistics statistics(String route) {
         CloudWatchLoggingInstallation current = this.installation;
-        Destination destination = (current != null) ? current.routes().get(route) : null;
-        return (destination != null) ? current.shipper().statistics(destination) : null;
+        DestinationTemplate template = (current != null) ? current.routes().get(route) : null;
+        return (template != null) ? current.shipper().statistics(template) : null;
     }
 
     public @Nullable ShipperStatistics statistics() {
@@ -142,13 +146,63 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
         Map<String, ShipperStatistics> statistics = new LinkedHashMap<>();
         if (current != null) {
             LogShipper shipper = current.shipper();
-            for (Destination destination : shipper.destinations()) {
-                if (destination != shipper.mainDestination()) {
-                    statistics.put(destination.name(), shipper.statistics(destination));
+            for (DestinationTemplate template : shipper.templates()) {
+                if (template != shipper.mainTemplate()) {
+                    statistics.put(template.name(), shipper.statistics(template));
                 }
             }
         }
         return statistics;
+    }
+
+    /** How many destinations are open for events' values; 0 when nothing is installed. */
+    public int destinationsOpenForEvents() {
+        CloudWatchLoggingInstallation current = this.installation;
+        return (current != null) ? current.shipper().destinationsOpenForEvents() : 0;
+    }
+
+    /**
+     * Events of a route ({@code main} for the main destination) sent to its default destination because
+     * max-destinations were open; 0 when it or the installation does not exist.
+     */
+    public long overflowed(String route) {
+        CloudWatchLoggingInstallation current = this.installation;
+        if (current == null) {
+            return 0;
+        }
+        DestinationTemplate template = Destination.MAIN.equals(route) ? current.shipper().mainTemplate()
+                : current.routes().get(route);
+        return (template != null) ? template.overflowed() : 0;
+    }
+
+    /**
+     * The destinations open for events' values (placeholders such as {mdc:KEY} in a group or stream), with their
+     * figures; null when nothing is installed or no name holds such a placeholder.
+     */
+    public @Nullable OpenDestinations openDestinations() {
+        CloudWatchLoggingInstallation current = this.installation;
+        if (current == null) {
+            return null;
+        }
+        LogShipper shipper = current.shipper();
+        Map<String, Long> overflowed = new LinkedHashMap<>();
+        for (DestinationTemplate template : shipper.templates()) {
+            if (template.isPerEvent()) {
+                overflowed.put(template.name(), template.overflowed());
+            }
+        }
+        if (overflowed.isEmpty()) {
+            return null;
+        }
+        List<OpenDestinations.Open> open = new ArrayList<>();
+        for (Destination destination : shipper.destinations()) {
+            DestinationTemplate template = destination.template();
+            if (template != null && template.isPerEvent() && destination != template.defaultDestination()) {
+                open.add(new OpenDestinations.Open(template.name(), shipper.statistics(destination)));
+            }
+        }
+        return new OpenDestinations(shipper.destinationsOpenForEvents(), shipper.settings().maxDestinations(),
+                overflowed, open);
     }
 
     /** What the spool is doing; null when it is off or nothing is installed. */
@@ -180,22 +234,22 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
     private record RoutedListener(@Nullable String route, RequestListener listener) {
 
         void addTo(CloudWatchLoggingInstallation installation) {
-            Destination destination = destination(installation);
+            DestinationTemplate destination = destination(installation);
             if (destination != null) {
                 destination.addRequestListener(this.listener);
             }
         }
 
         void removeFrom(CloudWatchLoggingInstallation installation) {
-            Destination destination = destination(installation);
+            DestinationTemplate destination = destination(installation);
             if (destination != null) {
                 destination.removeRequestListener(this.listener);
             }
         }
 
-        private @Nullable Destination destination(CloudWatchLoggingInstallation installation) {
+        private @Nullable DestinationTemplate destination(CloudWatchLoggingInstallation installation) {
             return (this.route != null) ? installation.routes().get(this.route)
-                    : installation.shipper().mainDestination();
+                    : installation.shipper().mainTemplate();
         }
 
     }

@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 import io.github.cloudwatchlogging.autoconfigure.LogSystemAttachment.Route;
 import io.github.cloudwatchlogging.autoconfigure.LogSystemAttachment.Routing;
-import io.github.cloudwatchlogging.shipping.Destination;
+import io.github.cloudwatchlogging.shipping.DestinationTemplate;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.PutLogEventsSender;
 import io.github.cloudwatchlogging.shipping.ShipperDiagnostics;
@@ -39,7 +39,7 @@ public final class CloudWatchLoggingInstallation {
 
     private final Routing routing;
 
-    private final Map<String, Destination> routes;
+    private final Map<String, DestinationTemplate> routes;
 
     /**
      * The application contexts using it, by identity; guarded by the class. The early listener counts a starting
@@ -49,7 +49,7 @@ public final class CloudWatchLoggingInstallation {
     private final Set<Object> users = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private CloudWatchLoggingInstallation(LogShipper shipper, LogSystemAttachment attachment, Routing routing,
-            Map<String, Destination> routes) {
+            Map<String, DestinationTemplate> routes) {
         this.shipper = shipper;
         this.attachment = attachment;
         this.routing = routing;
@@ -82,16 +82,16 @@ public final class CloudWatchLoggingInstallation {
             checkFormat(format, attachment);
             LogShipper shipper = new LogShipper(settings, new StderrDiagnostics());
             List<Route> routes = new ArrayList<>();
-            routes.add(new Route(shipper.mainDestination(), properties.getLevel(), List.of()));
-            Map<String, Destination> destinations = new LinkedHashMap<>();
+            routes.add(new Route(shipper.mainTemplate(), properties.getLevel(), List.of()));
+            Map<String, DestinationTemplate> templates = new LinkedHashMap<>();
             routeSettings.forEach((name, route) -> {
                 CloudWatchLoggingProperties.Route configured = properties.getRoutes().get(name);
-                Destination destination = shipper.addDestination(name, route.logGroup(), route.logStream());
-                destinations.put(name, destination);
-                routes.add(new Route(destination, configured.getLevel(), List.copyOf(configured.getLoggers())));
+                DestinationTemplate template = shipper.addTemplate(name, route.logGroup(), route.logStream());
+                templates.put(name, template);
+                routes.add(new Route(template, configured.getLevel(), List.copyOf(configured.getLoggers())));
             });
             installation = new CloudWatchLoggingInstallation(shipper, attachment, new Routing(shipper, routes),
-                    Collections.unmodifiableMap(destinations));
+                    Collections.unmodifiableMap(templates));
             current = installation;
         }
         installation.attachment.attach(installation.routing);
@@ -123,8 +123,8 @@ public final class CloudWatchLoggingInstallation {
         return this.shipper;
     }
 
-    /** The destination of each route, by route name. */
-    public Map<String, Destination> routes() {
+    /** The destinations of each route, by route name. */
+    public Map<String, DestinationTemplate> routes() {
         return this.routes;
     }
 

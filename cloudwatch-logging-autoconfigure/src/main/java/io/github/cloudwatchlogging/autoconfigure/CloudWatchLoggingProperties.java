@@ -30,16 +30,32 @@ public class CloudWatchLoggingProperties {
     private boolean enabled = true;
 
     /**
-     * Log group to write to, for example "/orders/prod".
+     * Log group to write to, for example "/orders/prod". Placeholders evaluated per event: {mdc:KEY} (an MDC entry;
+     * in Log4j2, the context data), {mdc:KEY:-default} and {level}; each distinct value is a group of its own.
      */
     private @Nullable String logGroup;
 
     /**
      * Log stream to write to. Placeholders: {app} (spring.application.name), {hostname}, {pid}, {date}
      * (yyyy-MM-dd, UTC), {uuid}, {env:NAME}, {ecs-task-id} (ECS task metadata), {instance-id} (EC2 instance
-     * metadata). Metadata placeholders are looked up when the first batch is sent, never on the logging path.
+     * metadata); metadata placeholders are looked up when the first batch is sent, never on the logging path. And
+     * evaluated per event: {mdc:KEY} (an MDC entry; in Log4j2, the context data), {mdc:KEY:-default} and {level};
+     * each distinct value is a stream of its own.
      */
     private String logStream = "{app}/{hostname}/{pid}";
+
+    /**
+     * Most destinations (group and stream) that placeholders evaluated per event may have open at once, over the
+     * main destination and the routes. An event that would open one more goes to the one its template names with
+     * every placeholder at its default, counted as overflowed; that one is always open.
+     */
+    private int maxDestinations = 100;
+
+    /**
+     * How long a destination opened for an event's values stays open without an event; it opens again with the
+     * next one.
+     */
+    private Duration destinationIdleTimeout = Duration.ofMinutes(5);
 
     /**
      * AWS region of the log group. Falls back to spring.cloud.aws.region.static, then the SDK's region chain.
@@ -106,7 +122,7 @@ public class CloudWatchLoggingProperties {
 
     /**
      * Further destinations for chosen events, by route name: events of the route's loggers at or above its level go
-     * to its group or stream as well, through a queue and statistics of its own.
+     * to its group or stream as well, batched and counted on their own.
      */
     private Map<String, Route> routes = new LinkedHashMap<>();
 
@@ -295,6 +311,22 @@ public class CloudWatchLoggingProperties {
         this.blockTimeout = blockTimeout;
     }
 
+    public int getMaxDestinations() {
+        return this.maxDestinations;
+    }
+
+    public void setMaxDestinations(int maxDestinations) {
+        this.maxDestinations = maxDestinations;
+    }
+
+    public Duration getDestinationIdleTimeout() {
+        return this.destinationIdleTimeout;
+    }
+
+    public void setDestinationIdleTimeout(Duration destinationIdleTimeout) {
+        this.destinationIdleTimeout = destinationIdleTimeout;
+    }
+
     public int getMaxInFlight() {
         return this.maxInFlight;
     }
@@ -377,13 +409,14 @@ public class CloudWatchLoggingProperties {
     }
 
     /**
-     * One further destination: which events take it, and where they go. Batching, queue budget, overflow policy and
-     * timeouts are those of the main destination; each route has a queue of that budget of its own.
+     * One further destination: which events take it, and where they go. Batching, overflow policy and timeouts are
+     * those of the main destination, and all destinations share its queue budget.
      */
     public static class Route {
 
         /**
-         * Log group of the route. Defaults to logging.cloudwatch.log-group.
+         * Log group of the route, with the same placeholders as logging.cloudwatch.log-group. Defaults to
+         * logging.cloudwatch.log-group.
          */
         private @Nullable String logGroup;
 

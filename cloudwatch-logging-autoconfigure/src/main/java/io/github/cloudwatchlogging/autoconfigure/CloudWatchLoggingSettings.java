@@ -34,7 +34,8 @@ final class CloudWatchLoggingSettings {
             Map.entry("subscription.destinationArn", "subscription.destination-arn"),
             Map.entry("subscription.roleArn", "subscription.role-arn"),
             Map.entry("subscription.filterPattern", "subscription.filter-pattern"),
-            Map.entry("subscription.name", "subscription.name"));
+            Map.entry("subscription.name", "subscription.name"), Map.entry("maxDestinations", "max-destinations"),
+            Map.entry("destinationIdleTimeout", "destination-idle-timeout"));
 
     /** The name metrics give the main destination, which no route may take. */
     static final String RESERVED_ROUTE = "main";
@@ -183,6 +184,8 @@ final class CloudWatchLoggingSettings {
                 .kmsKeyId(properties.getKmsKeyId())
                 .logGroupClass(properties.getLogGroupClass())
                 .subscription(subscription(properties.getSubscription()))
+                .maxDestinations(properties.getMaxDestinations())
+                .destinationIdleTimeout(properties.getDestinationIdleTimeout())
                 .build();
         }
         catch (InvalidShipperSettingsException ex) {

@@ -22,8 +22,8 @@ import org.springframework.boot.json.JsonWriter;
  * class and subscription filter) and that policy as a CloudFormation template and as Terraform (in Terraform's
  * JSON syntax, which {@code terraform} reads from a {@code .tf.json} file like HCL).
  * <p>
- * Every placeholder of a stream template is written as {@code *} (its value differs between processes, days or
- * instances); the account is {@code *} (the application does not know it), the region the one the client uses,
+ * Every placeholder of a group or stream template is written as {@code *} (its value differs between processes,
+ * days, instances or events), and a group named per event is left to the application to create; the account is {@code *} (the application does not know it), the region the one the client uses,
  * else {@code *}, and the partition the region's. Written once, from the settings the shipper started with.
  */
 public final class InfrastructureDocuments {
@@ -82,9 +82,10 @@ public final class InfrastructureDocuments {
             }
             if (!this.main.tags().isEmpty()) {
                 // Tagging authorizes against the group's ARN without the ":*" of its streams.
-                List<String> both = new ArrayList<>(groupArns());
-                groups().forEach((group) -> both.add(arn("log-group:" + group)));
-                statements.add(statement("TagResource", List.of("logs:TagResource", "logs:TagLogGroup"), both));
+                Set<String> both = new LinkedHashSet<>(groupArns());
+                this.targets.forEach((target) -> both.add(arn("log-group:" + wildcards(target.logGroup()))));
+                statements.add(statement("TagResource", List.of("logs:TagResource", "logs:TagLogGroup"),
+                        List.copyOf(both)));
             }
             Subscription subscription = this.main.subscription();
             if (subscription != null) {
@@ -215,23 +216,33 @@ public final class InfrastructureDocuments {
         return value.replace("${", "$${").replace("%{", "%%{");
     }
 
+    /** The groups named without placeholders: those a template can declare. */
     private Set<String> groups() {
         Set<String> groups = new LinkedHashSet<>();
-        this.targets.forEach((target) -> groups.add(target.logGroup()));
+        this.targets.stream()
+            .map(Target::logGroup)
+            .filter((group) -> !PLACEHOLDER.matcher(group).find())
+            .forEach(groups::add);
         return groups;
     }
 
     private List<String> groupArns() {
-        return groups().stream().map((group) -> arn("log-group:" + group + ":*")).toList();
+        Set<String> arns = new LinkedHashSet<>();
+        this.targets.forEach((target) -> arns.add(arn("log-group:" + wildcards(target.logGroup()) + ":*")));
+        return List.copyOf(arns);
     }
 
     private List<String> streamArns() {
         Set<String> arns = new LinkedHashSet<>();
         for (Target target : this.targets) {
-            String stream = PLACEHOLDER.matcher(target.streamTemplate()).replaceAll("*");
-            arns.add(arn("log-group:" + target.logGroup() + ":log-stream:" + stream));
+            arns.add(arn("log-group:" + wildcards(target.logGroup()) + ":log-stream:"
+                    + wildcards(target.streamTemplate())));
         }
         return List.copyOf(arns);
+    }
+
+    private static String wildcards(String template) {
+        return PLACEHOLDER.matcher(template).replaceAll("*");
     }
 
     private String arn(String resource) {

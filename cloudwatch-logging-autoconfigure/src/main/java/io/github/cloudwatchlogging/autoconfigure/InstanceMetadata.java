@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the ECS task id (task metadata endpoint v4) and the EC2 instance id (IMDSv2), each with a short timeout.
- * Called only when a stream template uses them, and only from a sender thread.
+ * Called only when a stream template uses them, and only from a sender thread; a value read is kept, since it
+ * never changes while the process lives.
  */
 class InstanceMetadata {
 
@@ -34,12 +35,35 @@ class InstanceMetadata {
                 ? "true" : System.getenv(name), "http://169.254.169.254");
     }
 
+    private @Nullable String ecsTaskId;
+
+    private @Nullable String ec2InstanceId;
+
     InstanceMetadata(Function<String, @Nullable String> environment, String imdsEndpoint) {
         this.environment = environment;
         this.imdsEndpoint = imdsEndpoint;
     }
 
-    String ecsTaskId() {
+    /** Senders asking at once wait for one read. */
+    synchronized String ecsTaskId() {
+        String id = this.ecsTaskId;
+        if (id == null) {
+            id = readEcsTaskId();
+            this.ecsTaskId = id;
+        }
+        return id;
+    }
+
+    synchronized String ec2InstanceId() {
+        String id = this.ec2InstanceId;
+        if (id == null) {
+            id = readEc2InstanceId();
+            this.ec2InstanceId = id;
+        }
+        return id;
+    }
+
+    private String readEcsTaskId() {
         String base = this.environment.apply("ECS_CONTAINER_METADATA_URI_V4");
         if (base == null || base.isBlank()) {
             throw new IllegalStateException("{ecs-task-id} needs the ECS task metadata endpoint, but "
@@ -54,7 +78,7 @@ class InstanceMetadata {
         return arn.substring(arn.lastIndexOf('/') + 1);
     }
 
-    String ec2InstanceId() {
+    private String readEc2InstanceId() {
         if ("true".equalsIgnoreCase(this.environment.apply("AWS_EC2_METADATA_DISABLED"))) {
             throw new IllegalStateException("{instance-id} needs EC2 instance metadata, which is disabled "
                     + "(AWS_EC2_METADATA_DISABLED)");

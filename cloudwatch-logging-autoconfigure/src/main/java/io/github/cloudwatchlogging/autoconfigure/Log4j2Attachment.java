@@ -2,6 +2,7 @@ package io.github.cloudwatchlogging.autoconfigure;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BiFunction;
 
 import io.github.cloudwatchlogging.autoconfigure.LogSystemAttachment.Routing;
 import io.github.cloudwatchlogging.log4j2.CloudWatchLogsLog4j2Appender;
@@ -9,6 +10,7 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.Layout;
+import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.AbstractConfiguration;
 import org.apache.logging.log4j.core.config.Configuration;
@@ -16,6 +18,7 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Node;
 import org.apache.logging.log4j.core.config.plugins.util.PluginType;
 import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.logging.LogLevel;
 
@@ -28,6 +31,12 @@ final class Log4j2Attachment implements LogSystemAttachment {
 
     /** Spring Boot's Log4j2 layout of its structured formats, a Log4j2 plugin it registers under this name. */
     private static final String STRUCTURED_LAYOUT_PLUGIN = "StructuredLogLayout";
+
+    /** An event's context data entry, read only where a route's names hold {mdc:KEY}. */
+    private static final BiFunction<LogEvent, String, @Nullable String> CONTEXT_DATA = (event, key) -> {
+        Object value = event.getContextData().getValue(key);
+        return (value != null) ? value.toString() : null;
+    };
 
     private final MessageFormat format;
 
@@ -75,7 +84,7 @@ final class Log4j2Attachment implements LogSystemAttachment {
         }
         CloudWatchLogsLog4j2Appender appender = new CloudWatchLogsLog4j2Appender(name, createLayout(configuration),
                 routing.shipper(), (event) -> routing.targets((event.getLoggerName() != null) ? event.getLoggerName() : "",
-                        logLevel(event.getLevel())),
+                        logLevel(event.getLevel()), event, CONTEXT_DATA),
                 this.format.isStructured());
         appender.start();
         configuration.addAppender(appender);

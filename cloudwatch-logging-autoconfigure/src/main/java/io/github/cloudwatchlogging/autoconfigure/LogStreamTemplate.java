@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Expands a log stream template. Local placeholders are expanded at once; metadata placeholders
- * ({ecs-task-id}, {instance-id}) need a network call, so they are expanded separately, off the start-up path.
+ * ({ecs-task-id}, {instance-id}) need a network call, so they are expanded separately, off the start-up path; the
+ * placeholders of an event's values ({mdc:KEY}, {level}) are left to the shipper.
  */
 final class LogStreamTemplate {
 
@@ -35,8 +36,10 @@ final class LogStreamTemplate {
                 yield (value != null) ? value : "";
             }
             case "ecs-task-id", "instance-id" -> null;
+            case "mdc", "level" -> null; // evaluated per event, by the shipper
             default -> throw new IllegalArgumentException("unknown placeholder {" + name + "} in log stream template '"
-                    + template + "'; known: {app} {hostname} {pid} {date} {uuid} {env:NAME} {ecs-task-id} {instance-id}");
+                    + template + "'; known: {app} {hostname} {pid} {date} {uuid} {env:NAME} {ecs-task-id} {instance-id} "
+                    + "{mdc:KEY} {mdc:KEY:-default} {level}");
         });
     }
 

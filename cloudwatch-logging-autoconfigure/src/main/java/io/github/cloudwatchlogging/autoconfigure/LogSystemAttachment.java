@@ -2,8 +2,10 @@ package io.github.cloudwatchlogging.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 import io.github.cloudwatchlogging.shipping.Destination;
+import io.github.cloudwatchlogging.shipping.DestinationTemplate;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
@@ -57,7 +59,7 @@ interface LogSystemAttachment {
 
     /**
      * Which destinations an event takes: the main one down to its level, and each route whose loggers and level
-     * match.
+     * match; where a route's names hold placeholders evaluated per event, the destination of the event's values.
      */
     final class Routing {
 
@@ -65,27 +67,58 @@ interface LogSystemAttachment {
 
         private final List<Route> routes;
 
+        private final boolean perEvent;
+
         private final Destination[] mainOnly;
 
         Routing(LogShipper shipper, List<Route> routes) {
             this.shipper = shipper;
             this.routes = List.copyOf(routes);
-            this.mainOnly = new Destination[] { routes.get(0).destination() };
+            this.perEvent = routes.stream().anyMatch((route) -> route.template().isPerEvent());
+            this.mainOnly = new Destination[] { routes.get(0).template().defaultDestination() };
         }
 
         LogShipper shipper() {
             return this.shipper;
         }
 
-        /** The destinations the event takes, or null for none. The common answer, the main one alone, is shared. */
-        Destination @Nullable [] targets(String loggerName, LogLevel level) {
+        /**
+         * The destinations the event takes, entered (see {@link Destination#enter}): the caller queues the event and
+         * then exits them ({@link Destination#exitAll}). Null for none. The common answer, the main one alone, is
+         * shared.
+         * @param event the event, for its MDC
+         * @param mdc reads an MDC (context data) entry of the event; null for a missing one
+         */
+        <E> Destination @Nullable [] targets(String loggerName, LogLevel level, E event,
+                BiFunction<E, String, @Nullable String> mdc) {
+            if (!this.perEvent) {
+                return fixedTargets(loggerName, level);
+            }
+            List<Destination> targets = null;
+            for (Route route : this.routes) {
+                if (!route.takes(loggerName, level)) {
+                    continue;
+                }
+                Destination destination = route.template().enter(event, mdc, level.name());
+                targets = (targets != null) ? targets : new ArrayList<>(2);
+                if (targets.contains(destination)) {
+                    destination.exit(); // two routes whose values lead to one stream: the event goes there once
+                }
+                else {
+                    targets.add(destination);
+                }
+            }
+            return (targets != null) ? targets.toArray(new Destination[0]) : null;
+        }
+
+        private Destination @Nullable [] fixedTargets(String loggerName, LogLevel level) {
             boolean main = this.routes.get(0).takes(loggerName, level);
             List<Destination> more = null;
             for (int i = 1; i < this.routes.size(); i++) {
                 Route route = this.routes.get(i);
                 if (route.takes(loggerName, level)) {
                     more = (more != null) ? more : new ArrayList<>(2);
-                    more.add(route.destination());
+                    more.add(route.template().defaultDestination());
                 }
             }
             if (more == null) {
@@ -100,13 +133,13 @@ interface LogSystemAttachment {
     }
 
     /**
-     * One destination and the events that take it.
+     * One route's destinations and the events that take them.
      *
-     * @param destination where they go
+     * @param template where they go
      * @param threshold the lowest level it takes
      * @param loggers the loggers it takes, with their children; every logger when empty
      */
-    record Route(Destination destination, LogLevel threshold, List<String> loggers) {
+    record Route(DestinationTemplate template, LogLevel threshold, List<String> loggers) {
 
         /** Whether an event of this logger at this level takes the destination. */
         boolean takes(String loggerName, LogLevel level) {

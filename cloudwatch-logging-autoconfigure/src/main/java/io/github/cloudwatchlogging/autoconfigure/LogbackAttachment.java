@@ -2,6 +2,7 @@ package io.github.cloudwatchlogging.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.function.BiFunction;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -16,6 +17,7 @@ import io.github.cloudwatchlogging.autoconfigure.LogSystemAttachment.Routing;
 import io.github.cloudwatchlogging.logback.CloudWatchLogsAppender;
 import io.github.cloudwatchlogging.logback.ShipperAppender;
 import io.github.cloudwatchlogging.shipping.EventMessages;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.logging.LogLevel;
@@ -23,6 +25,11 @@ import org.springframework.boot.logging.logback.StructuredLogEncoder;
 
 /** Attaches one {@link ShipperAppender} to Logback's root logger; a {@link CloudWatchLogsAppender} is the user's. */
 final class LogbackAttachment implements LogSystemAttachment {
+
+    /** An event's MDC entry, read only where a route's names hold {mdc:KEY}. */
+    private static final BiFunction<ILoggingEvent, String, @Nullable String> MDC = (event, key) -> event
+        .getMDCPropertyMap()
+        .get(key);
 
     private final MessageFormat format;
 
@@ -63,7 +70,7 @@ final class LogbackAttachment implements LogSystemAttachment {
             existing.stop();
         }
         ShipperAppender appender = new ShipperAppender(routing.shipper(), createEncoder(context),
-                (event) -> routing.targets(event.getLoggerName(), logLevel(event.getLevel())));
+                (event) -> routing.targets(event.getLoggerName(), logLevel(event.getLevel()), event, MDC));
         appender.setName(name);
         appender.setContext(context);
         appender.start();

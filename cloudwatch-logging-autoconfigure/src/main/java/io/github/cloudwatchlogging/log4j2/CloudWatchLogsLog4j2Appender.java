@@ -31,7 +31,7 @@ public final class CloudWatchLogsLog4j2Appender extends AbstractAppender {
      * @param name the appender's name
      * @param layout how an event becomes the message, in UTF-8
      * @param shipper the shipper to feed
-     * @param routing the destinations an event takes, or null for none
+     * @param routing the destinations an event takes, entered (see {@link Destination#enter}), or null for none
      * @param oneLine whether to drop the line separator the layout ends with (a JSON document needs none)
      */
     public CloudWatchLogsLog4j2Appender(String name, Layout<? extends Serializable> layout, LogShipper shipper,
@@ -55,9 +55,14 @@ public final class CloudWatchLogsLog4j2Appender extends AbstractAppender {
         if (targets == null) {
             return;
         }
-        byte[] message = getLayout().toByteArray(event);
-        this.shipper.offer(event.getTimeMillis(), this.oneLine ? EventMessages.withoutLineEnd(message) : message,
-                targets);
+        try {
+            byte[] message = getLayout().toByteArray(event);
+            this.shipper.offer(event.getTimeMillis(), this.oneLine ? EventMessages.withoutLineEnd(message) : message,
+                    targets);
+        }
+        finally {
+            Destination.exitAll(targets);
+        }
     }
 
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.BiFunction;
 
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -24,6 +25,8 @@ import io.github.cloudwatchlogging.shipping.ShipperSettings;
 import io.github.cloudwatchlogging.spool.SpoolSettings;
 import io.github.cloudwatchlogging.spool.SpoolSync;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
+import io.github.cloudwatchlogging.shipping.Destination;
+import io.github.cloudwatchlogging.shipping.DestinationTemplate;
 import io.github.cloudwatchlogging.shipping.ShipperThread;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -35,7 +38,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
  * <pre>{@code
  * <appender name="CLOUDWATCH" class="io.github.cloudwatchlogging.logback.CloudWatchLogsAppender">
  *   <logGroup>/orders/prod</logGroup>
- *   <logStream>orders-1</logStream>
+ *   <logStream>orders-1/{mdc:tenant:-shared}</logStream>
  *   <region>eu-west-1</region>
  * </appender>
  * }</pre>
@@ -45,6 +48,11 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
  * feeds its own shipper through a {@link ShipperAppender}.)
  */
 public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+
+    /** An event's MDC entry, for {mdc:KEY} in logGroup or logStream. */
+    private static final BiFunction<ILoggingEvent, String, @Nullable String> MDC = (event, key) -> event
+        .getMDCPropertyMap()
+        .get(key);
 
     /** Timestamp, level, thread, logger and message, as Spring Boot's file pattern has them, without colours. */
     public static final String DEFAULT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %5p [%t] %logger{39} : %m%n%ex";
@@ -77,6 +85,10 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
     private Duration blockTimeout = Duration.ofMillis(100);
 
     private int maxInFlight = 4;
+
+    private int maxDestinations = 100;
+
+    private Duration destinationIdleTimeout = Duration.ofMinutes(5);
 
     private Duration requestTimeout = Duration.ofSeconds(10);
 
@@ -166,7 +178,18 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
         if (current == null || ShipperThread.isCurrent() || FeedbackLoggers.isExcluded(event.getLoggerName())) {
             return;
         }
-        current.offer(event.getTimeStamp(), encode(event));
+        DestinationTemplate template = current.mainTemplate();
+        if (!template.isPerEvent()) {
+            current.offer(event.getTimeStamp(), encode(event));
+            return;
+        }
+        Destination target = template.enter(event, MDC, event.getLevel().toString());
+        try {
+            current.offer(event.getTimeStamp(), encode(event), new Destination[] { target });
+        }
+        finally {
+            target.exit();
+        }
     }
 
     /** The shipper's statistics, or null before the appender started. */
@@ -199,6 +222,8 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
             .overflowPolicy(this.overflowPolicy)
             .blockTimeout(this.blockTimeout)
             .maxInFlight(this.maxInFlight)
+            .maxDestinations(this.maxDestinations)
+            .destinationIdleTimeout(this.destinationIdleTimeout)
             .requestTimeout(this.requestTimeout)
             .shutdownTimeout(this.shutdownTimeout)
             .maxBatchEvents(this.maxBatchEvents)
@@ -354,6 +379,25 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
     /** With the BLOCK policy, the longest a logging call waits for room: 100ms. */
     public void setBlockTimeout(String blockTimeout) {
         read(() -> this.blockTimeout = AppenderValues.duration("blockTimeout", blockTimeout));
+    }
+
+    public int getMaxDestinations() {
+        return this.maxDestinations;
+    }
+
+    /** Most destinations {mdc:KEY} or {level} in logGroup or logStream may have open at once (100). */
+    public void setMaxDestinations(int maxDestinations) {
+        this.maxDestinations = maxDestinations;
+    }
+
+    public Duration getDestinationIdleTimeout() {
+        return this.destinationIdleTimeout;
+    }
+
+    /** How long a destination opened for events' values stays open without an event (5m). */
+    public void setDestinationIdleTimeout(String destinationIdleTimeout) {
+        read(() -> this.destinationIdleTimeout = AppenderValues.duration("destinationIdleTimeout",
+                destinationIdleTimeout));
     }
 
     public int getMaxInFlight() {

@@ -28,7 +28,7 @@ public final class ShipperAppender extends UnsynchronizedAppenderBase<ILoggingEv
     /**
      * @param shipper the shipper to feed
      * @param encoder a started encoder of UTF-8 bytes
-     * @param routing the destinations an event takes, or null for none
+     * @param routing the destinations an event takes, entered (see {@link Destination#enter}), or null for none
      */
     public ShipperAppender(LogShipper shipper, Encoder<ILoggingEvent> encoder,
             Function<ILoggingEvent, Destination @Nullable []> routing) {
@@ -54,7 +54,12 @@ public final class ShipperAppender extends UnsynchronizedAppenderBase<ILoggingEv
         }
         Destination[] targets = this.routing.apply(event);
         if (targets != null) {
-            this.shipper.offer(event.getTimeStamp(), this.encoder.encode(event), targets);
+            try {
+                this.shipper.offer(event.getTimeStamp(), this.encoder.encode(event), targets);
+            }
+            finally {
+                Destination.exitAll(targets);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.cloudwatchlogging.metrics;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +50,28 @@ public class CloudWatchLoggingMetrics implements MeterBinder {
             new Destination(registry, route, () -> this.shipping.statistics(route)).bind();
         }
         bindSpool(registry);
+        bindOpenDestinations(registry);
+    }
+
+    /**
+     * The destinations open for events' values, in all, and the events each route sent to its default destination
+     * because too many were open: meters per route, never per destination, so their number stays that of the routes.
+     */
+    private void bindOpenDestinations(MeterRegistry registry) {
+        Gauge.builder("cloudwatch.logging.destinations.open", this.shipping,
+                CloudWatchLogShipping::destinationsOpenForEvents).description("Destinations open for events' values ({mdc:KEY} or {level} in a name)")
+            .baseUnit("destinations")
+            .register(registry);
+        List<String> all = new ArrayList<>();
+        all.add(MAIN);
+        all.addAll(this.routes);
+        for (String route : all) {
+            FunctionCounter.builder("cloudwatch.logging.destinations.overflowed", this.shipping,
+                    (shipping) -> shipping.overflowed(route)).description("Events sent to their route's default destination because max-destinations were open")
+                .baseUnit("events")
+                .tag("route", route)
+                .register(registry);
+        }
     }
 
     /** The spool's meters: NaN and zero while it is off. */

@@ -54,7 +54,8 @@ final class Batcher {
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
         this.maxSpanMillis = maxSpanMillis;
-        this.pending = new LogEvent[Math.min(maxEvents, 1024)];
+        // Small to begin with: a shipper may have a batcher for each of up to maxDestinations tenants.
+        this.pending = new LogEvent[Math.min(maxEvents, 64)];
     }
 
     Batcher(int maxEvents, long maxBytes, long maxSpanMillis) {
@@ -102,6 +103,15 @@ final class Batcher {
     long roomForRequestBytes() {
         return (this.maxRequestBytes == Long.MAX_VALUE) ? Long.MAX_VALUE
                 : this.maxRequestBytes - Batch.requestBytes(this.putBytes, this.count);
+    }
+
+    boolean isFor(Destination destination) {
+        return this.destination == destination;
+    }
+
+    /** Whether its destination was closed: then it is empty, and the slot is free for the next one opened. */
+    boolean isForClosedDestination() {
+        return this.destination != null && this.destination.isClosed();
     }
 
     boolean isEmpty() {

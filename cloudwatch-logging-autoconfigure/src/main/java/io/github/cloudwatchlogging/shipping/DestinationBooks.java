@@ -124,6 +124,56 @@ final class DestinationBooks {
         return this.lastFailure;
     }
 
+    /** Events logging calls handed over for it, accepted or not: what tells whether it is idle. */
+    long logged() {
+        long logged = this.accepted.sum();
+        for (LongAdder count : this.refused) {
+            logged += count.sum();
+        }
+        return logged;
+    }
+
+    /**
+     * Under the ledger's lock: adds these figures to {@code total}'s, for a template's figures over all its
+     * destinations. Times are the latest, but when failing began (the earliest), and consecutive failures the most.
+     */
+    void addTo(DestinationBooks total) {
+        total.accepted.add(this.accepted.sum());
+        total.truncated.add(this.truncated.sum());
+        for (int i = 0; i < this.refused.length; i++) {
+            total.refused[i].add(this.refused[i].sum());
+            total.dropped[i] += this.dropped[i];
+        }
+        for (int i = 0; i < this.rejected.length; i++) {
+            total.rejected[i] += this.rejected[i];
+        }
+        total.sent += this.sent;
+        total.settled += this.settled;
+        total.batches += this.batches;
+        total.retries.add(this.retries.sum());
+        total.failedRequests.add(this.failedRequests.sum());
+        total.consecutiveFailures.accumulateAndGet(this.consecutiveFailures.get(), Math::max);
+        total.inFlightRequests.addAndGet(this.inFlightRequests.get());
+        Failure failure = this.lastFailure;
+        Failure totalFailure = total.lastFailure;
+        if (failure != null && (totalFailure == null || failure.time().isAfter(totalFailure.time()))) {
+            total.lastFailure = failure;
+        }
+        total.lastSuccess = latest(total.lastSuccess, this.lastSuccess);
+        Instant failing = this.failingSince;
+        Instant totalFailing = total.failingSince;
+        if (failing != null && (totalFailing == null || failing.isBefore(totalFailing))) {
+            total.failingSince = failing;
+        }
+    }
+
+    private static @Nullable Instant latest(@Nullable Instant a, @Nullable Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return (b == null || a.isAfter(b)) ? a : b;
+    }
+
     /** Under the ledger's lock: events accepted and not settled yet. */
     long unsettled() {
         return this.accepted.sum() - this.settled;
@@ -136,9 +186,12 @@ final class DestinationBooks {
 
     /**
      * Under the ledger's lock.
+     * @param logGroup the group to show, or the template of its names
+     * @param logStream the stream to show, or the template of its names
      * @param queuedEvents the events counted as queued for this destination
      */
-    ShipperStatistics snapshot(ShipperState state, Destination destination, long queuedEvents, Budget budget) {
+    ShipperStatistics snapshot(ShipperState state, String logGroup, String logStream, long queuedEvents,
+            Budget budget) {
         Map<DropReason, Long> droppedByReason = new EnumMap<>(DropReason.class);
         long accepted = this.accepted.sum();
         long logged = accepted;
@@ -152,7 +205,7 @@ final class DestinationBooks {
             rejectedByReason.put(reason, this.rejected[reason.ordinal()]);
         }
         Failure failure = this.lastFailure;
-        return new ShipperStatistics(state, destination.logGroup(), destination.logStream(), queuedEvents,
+        return new ShipperStatistics(state, logGroup, logStream, queuedEvents,
                 budget.bytes(), budget.capacityBytes(), logged, accepted, this.sent, droppedByReason,
                 rejectedByReason, this.truncated.sum(), this.batches, this.retries.sum(), this.failedRequests.sum(),
                 this.consecutiveFailures.get(), (failure != null) ? failure.time() : null,

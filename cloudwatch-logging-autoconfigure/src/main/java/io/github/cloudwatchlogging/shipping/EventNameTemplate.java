@@ -2,6 +2,7 @@ package io.github.cloudwatchlogging.shipping;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,9 +15,8 @@ import org.jspecify.annotations.Nullable;
  * call pays, a walk over the parts and one builder. Values are made valid names: in a group name every character
  * CloudWatch Logs refuses ({@code [.\-_/#A-Za-z0-9]} are allowed) becomes {@code _}; in a stream name {@code :} and
  * {@code *} do; a name is cut at 512 characters, and an empty value takes the default (or {@code _} without one),
- * so an event never produces a name the service would refuse.
- * <p>
- * Groundwork for the per-tenant destinations of issue 13: the shipper does not evaluate it per event yet.
+ * so an event never produces a name the service would refuse. The literal text around the placeholders is checked
+ * once, with the settings (see {@link #literalName}).
  */
 public final class EventNameTemplate {
 
@@ -79,13 +79,23 @@ public final class EventNameTemplate {
      * @param level the event's level, for example {@code ERROR}
      */
     public String evaluate(Function<String, @Nullable String> mdc, String level) {
+        return evaluate(mdc, Function::apply, level);
+    }
+
+    /**
+     * The name for an event, its MDC read through {@code mdc} without a lambda made per event.
+     * @param event the event
+     * @param mdc reads the event's MDC (context data) entry of a key; null for a missing entry
+     * @param level the event's level, for example {@code ERROR}
+     */
+    public <E> String evaluate(E event, BiFunction<E, String, @Nullable String> mdc, String level) {
         StringBuilder name = new StringBuilder(this.template.length() + 16);
         for (Part part : this.parts) {
             if (part.text() != null) {
                 name.append(part.text());
                 continue;
             }
-            String value = part.key().isEmpty() ? level : mdc.apply(part.key());
+            String value = part.key().isEmpty() ? level : mdc.apply(event, part.key());
             if (value == null || value.isEmpty()) {
                 value = (part.fallback() != null && !part.fallback().isEmpty()) ? part.fallback() : "_";
             }
@@ -97,6 +107,15 @@ public final class EventNameTemplate {
     /** The name every per-event value takes its default in: where events go once too many names are live. */
     public String defaultName() {
         return evaluate((key) -> null, "ALL");
+    }
+
+    /** The literal text with every placeholder as one valid character: what the settings check. */
+    String literalName() {
+        StringBuilder name = new StringBuilder(this.template.length());
+        for (Part part : this.parts) {
+            name.append((part.text() != null) ? part.text() : "x");
+        }
+        return name.toString();
     }
 
     private void appendValid(StringBuilder name, String value) {

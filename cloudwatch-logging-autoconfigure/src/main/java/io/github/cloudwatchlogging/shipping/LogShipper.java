@@ -75,35 +75,69 @@ public final class LogShipper {
         this.ledger = new Ledger(this.budget, (this.spool != null) ? this.spool.spool() : null);
         this.queue = new EventQueue(settings, this.budget, this.ledger, this::wakeWorker);
         this.ledger.onSettled(this.queue::signalSpace);
-        this.destinations = new ShipperDestinations(this.ledger, this.budget, this.spool);
-        Destination main = this.destinations.add(Destination.MAIN, settings.logGroup(), settings.logStream());
-        this.mainOnly = new Destination[] { main };
+        this.destinations = new ShipperDestinations(this.ledger, this.budget, this.spool, settings);
+        DestinationTemplate main = this.destinations.add(Destination.MAIN, settings.logGroup(), settings.logStream(),
+                true);
+        this.mainOnly = new Destination[] { main.defaultDestination() };
     }
 
     public ShipperSettings settings() {
         return this.settings;
     }
 
-    /** The destination the settings name. */
+    /**
+     * The destination the settings name; when they name it with placeholders evaluated per event, the one their
+     * defaults name, which takes the events offered without a destination.
+     */
     public Destination mainDestination() {
         return this.mainOnly[0];
     }
 
+    /** The destinations the settings name. */
+    public DestinationTemplate mainTemplate() {
+        return this.destinations.mainTemplate();
+    }
+
     /**
-     * Adds a destination, batched on its own but sharing the queue budget, the worker and the senders.
+     * Adds a destination, batched on its own but sharing the queue budget, the worker and the senders; its names
+     * are taken as they are.
      * @throws IllegalStateException once started
      */
     public Destination addDestination(String name, String logGroup, String logStream) {
+        return add(name, logGroup, logStream, false).defaultDestination();
+    }
+
+    /**
+     * Adds the destinations of a route, whose names may hold placeholders evaluated per event
+     * ({@link EventNameTemplate}); each is batched on its own, sharing the queue budget, the worker and the senders.
+     * @throws IllegalStateException once started
+     */
+    public DestinationTemplate addTemplate(String name, String logGroup, String logStream) {
+        return add(name, logGroup, logStream, true);
+    }
+
+    private DestinationTemplate add(String name, String logGroup, String logStream, boolean perEvent) {
         synchronized (this.lifecycle) {
             if (this.state != ShipperState.BUFFERING) {
                 throw new IllegalStateException("Destinations are added before the shipper starts");
             }
-            return this.destinations.add(name, logGroup, logStream);
+            return this.destinations.add(name, logGroup, logStream, perEvent);
         }
     }
 
+    /** The destinations open now, pinned or opened for events' values. */
     public List<Destination> destinations() {
         return List.copyOf(this.destinations.all());
+    }
+
+    /** The templates, the main one first, then the routes, then the destinations recovered from the spool. */
+    public List<DestinationTemplate> templates() {
+        return List.copyOf(this.destinations.templates());
+    }
+
+    /** How many destinations opened for events' values are open now: at most {@code maxDestinations}. */
+    public int destinationsOpenForEvents() {
+        return this.destinations.openForEvents();
     }
 
     /** Adds a listener told of every PutLogEvents call to the main destination as it ends; for metrics. */
@@ -125,14 +159,15 @@ public final class LogShipper {
                 throw new IllegalStateException("The shipper is " + this.state + " and cannot be started again");
             }
             if (this.spool != null) {
-                this.spool.addRecoveredDestinations((group, stream) ->
-                        this.destinations.add("recovered-" + this.destinations.all().size(), group, stream));
+                this.spool.addRecoveredDestinations((group, stream) -> this.destinations
+                    .add("recovered-" + this.destinations.templates().size(), group, stream, false)
+                    .defaultDestination());
             }
             Senders pool = new Senders(this.settings, sender, this.ledger,
                     new FailureReports(this.settings, this.diagnostics));
             this.senders = pool;
             Thread thread = ShipperThread.named(new Worker(this.settings, this.queue, this.budget, this.ledger, pool,
-                    this.flushRequests, this.drained, this.diagnostics), "cloudwatch-logging-worker");
+                    this.destinations, this.flushRequests, this.drained, this.diagnostics), "cloudwatch-logging-worker");
             this.worker = thread;
             this.state = ShipperState.RUNNING;
             thread.start();
@@ -209,9 +244,17 @@ public final class LogShipper {
         return this.state;
     }
 
-    /** The main destination's statistics; the queue figures are the shared budget's. */
+    /**
+     * The main destinations' statistics (added up over those opened for events' values, open or closed); the queue
+     * figures are the shared budget's.
+     */
     public ShipperStatistics statistics() {
-        return statistics(mainDestination());
+        return statistics(mainTemplate());
+    }
+
+    /** One template's statistics, added up over its destinations, open or closed. */
+    public ShipperStatistics statistics(DestinationTemplate template) {
+        return this.destinations.statistics(template, this.state);
     }
 
     public ShipperStatistics statistics(Destination destination) {

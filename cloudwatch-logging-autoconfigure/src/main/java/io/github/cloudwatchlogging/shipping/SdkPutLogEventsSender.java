@@ -3,6 +3,7 @@ package io.github.cloudwatchlogging.shipping;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -26,6 +27,8 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
 
     private final boolean ownsClient;
 
+    private final UnaryOperator<String> streamNames;
+
     private final Object creation = new Object();
 
     /**
@@ -34,9 +37,19 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
      * @param ownsClient whether {@link #close()} closes the client
      */
     public SdkPutLogEventsSender(CloudWatchLogsClient client, ShipperSettings settings, boolean ownsClient) {
+        this(client, settings, ownsClient, UnaryOperator.identity());
+    }
+
+    /**
+     * @param streamNames what a destination's stream name becomes on the wire: the instance metadata placeholders
+     * of its template filled in
+     */
+    public SdkPutLogEventsSender(CloudWatchLogsClient client, ShipperSettings settings, boolean ownsClient,
+            UnaryOperator<String> streamNames) {
         this.client = client;
         this.settings = settings;
         this.ownsClient = ownsClient;
+        this.streamNames = streamNames;
     }
 
     @Override
@@ -90,7 +103,8 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
         Destination destination = batch.destination();
         return PutLogEventsRequest.builder()
             .logGroupName((destination != null) ? destination.logGroup() : this.settings.logGroup())
-            .logStreamName((destination != null) ? destination.logStream() : this.settings.logStream())
+            .logStreamName(this.streamNames.apply((destination != null) ? destination.logStream()
+                    : this.settings.logStream()))
             .logEvents(events)
             .overrideConfiguration((override) -> override.apiCallTimeout(this.settings.requestTimeout())
                 .apiCallAttemptTimeout(this.settings.requestTimeout()))

@@ -21,6 +21,12 @@ final class SettingsCheck {
         List<InvalidShipperSettingsException.Problem> problems = new ArrayList<>();
         addIfPresent(problems, "logGroup", logGroupNameProblem(settings.logGroup()));
         addIfPresent(problems, "logStream", logStreamNameProblem(settings.logStream()));
+        if (settings.maxDestinations() < 1) {
+            problems.add(problem("maxDestinations", "at least one destination must be allowed to open for events' "
+                    + "values, not " + settings.maxDestinations()));
+        }
+        requirePositive(problems, "destinationIdleTimeout", "destination idle timeout",
+                settings.destinationIdleTimeout());
         if (settings.retentionDays() != null && !ShipperSettings.ALLOWED_RETENTION_DAYS.contains(settings.retentionDays())) {
             problems.add(problem("retentionDays", "retention of " + settings.retentionDays()
                     + " days is not one CloudWatch Logs allows; use one of "
@@ -87,8 +93,23 @@ final class SettingsCheck {
         return problems;
     }
 
-    /** Why the service would refuse this log group name, or null when it would accept it. */
-    static @Nullable String logGroupNameProblem(@Nullable String name) {
+    /**
+     * Why the service would refuse this log group name, or null when it would accept it. Of a template with
+     * placeholders evaluated per event, the literal text is checked; the values are made valid per event.
+     */
+    static @Nullable String logGroupNameProblem(@Nullable String template) {
+        if (template != null && EventNameTemplate.isPerEvent(template)) {
+            return inTemplate(template, groupNameProblem(EventNameTemplate.forGroup(template).literalName()));
+        }
+        return groupNameProblem(template);
+    }
+
+    private static @Nullable String inTemplate(String template, @Nullable String problem) {
+        return (problem != null) ? problem + " (the text of '" + template
+                + "' with each placeholder as x: values are made valid per event, the text around them is not)" : null;
+    }
+
+    private static @Nullable String groupNameProblem(@Nullable String name) {
         if (name == null || name.isEmpty()) {
             return "the log group name is empty";
         }
@@ -102,8 +123,15 @@ final class SettingsCheck {
         return null;
     }
 
-    /** Why the service would refuse this log stream name, or null when it would accept it. */
-    static @Nullable String logStreamNameProblem(@Nullable String name) {
+    /** Why the service would refuse this log stream name, or null when it would accept it; as for a group. */
+    static @Nullable String logStreamNameProblem(@Nullable String template) {
+        if (template != null && EventNameTemplate.isPerEvent(template)) {
+            return inTemplate(template, streamNameProblem(EventNameTemplate.forStream(template).literalName()));
+        }
+        return streamNameProblem(template);
+    }
+
+    private static @Nullable String streamNameProblem(@Nullable String name) {
         if (name == null || name.isEmpty()) {
             return "the log stream name is empty";
         }

@@ -1,18 +1,27 @@
 package io.github.cloudwatchlogging.shipping;
 
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToLongFunction;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * The destinations of one shipper, the main one first, and the statistics read from their books: each snapshot
- * under the ledger's lock, the main destination's queue figures being the shared budget's.
+ * The destinations of one shipper, by their template (the main one first), and the statistics read from their
+ * books, each snapshot under the ledger's lock. Destinations a template opens for an event's values are opened and
+ * closed here, under this object's lock; logging calls find an open one without it.
  */
 final class ShipperDestinations {
 
+    private final List<DestinationTemplate> templates = new CopyOnWriteArrayList<>();
+
+    /** Every open destination, for reading. */
     private final List<Destination> all = new CopyOnWriteArrayList<>();
+
+    private final Map<Names, Destination> byNames = new ConcurrentHashMap<>();
 
     private final Ledger ledger;
 
@@ -20,62 +29,199 @@ final class ShipperDestinations {
 
     private final @Nullable ShipperSpool spool;
 
-    ShipperDestinations(Ledger ledger, Budget budget, @Nullable ShipperSpool spool) {
+    private final int maxClosable;
+
+    private final long idleNanos;
+
+    // Under this object's lock.
+    private final ArrayDeque<Integer> freeIndexes = new ArrayDeque<>();
+
+    private int nextIndex;
+
+    private int closable;
+
+    ShipperDestinations(Ledger ledger, Budget budget, @Nullable ShipperSpool spool, ShipperSettings settings) {
         this.ledger = ledger;
         this.budget = budget;
         this.spool = spool;
+        this.maxClosable = settings.maxDestinations();
+        this.idleNanos = settings.destinationIdleTimeout().toNanos();
     }
 
     /**
-     * Adds one, numbered in the spool if there is one.
-     * @throws IllegalArgumentException when another one leads to the same group and stream: events taking both
-     * would arrive twice
+     * Adds a template and opens its default destination, numbered in the spool if there is one.
+     * @param perEvent whether placeholders in the names are evaluated per event; else the names are taken as they
+     * are (a recovered destination's names were evaluated already)
+     * @throws IllegalArgumentException when another destination leads to the same group and stream: events taking
+     * both would arrive twice
      */
-    Destination add(String name, String logGroup, String logStream) {
-        for (Destination existing : this.all) {
-            if (existing.logGroup().equals(logGroup) && existing.logStream().equals(logStream)) {
-                throw new IllegalArgumentException("Destination '" + name + "' leads to " + logGroup + "/" + logStream
-                        + ", as '" + existing.name() + "' does: its events would arrive twice");
-            }
+    synchronized DestinationTemplate add(String name, String logGroup, String logStream, boolean perEvent) {
+        DestinationTemplate template = new DestinationTemplate(name, logGroup, logStream, perEvent, this);
+        Names names = new Names(template.defaultGroup(), template.defaultStream());
+        Destination existing = this.byNames.get(names);
+        if (existing != null) {
+            throw new IllegalArgumentException("Destination '" + name + "' leads to " + names + ", as '"
+                    + existing.name() + "' does: its events would arrive twice");
         }
-        Destination destination = new Destination(name, logGroup, logStream, this.all.size());
-        this.all.add(destination);
-        if (this.spool != null) {
-            this.spool.number(destination);
+        template.defaultDestination(create(template, names, false));
+        this.templates.add(template);
+        return template;
+    }
+
+    /** An open destination of these names; it may be closing: {@link Destination#enter} tells. */
+    @Nullable Destination find(String logGroup, String logStream) {
+        return this.byNames.get(new Names(logGroup, logStream));
+    }
+
+    /**
+     * The destination of these names, entered: the open one, or a new one, or, when {@code maxDestinations} are
+     * open and none of them has been idle long enough to close, the template's default destination.
+     */
+    synchronized Destination open(DestinationTemplate template, String logGroup, String logStream) {
+        Names names = new Names(logGroup, logStream);
+        Destination open = this.byNames.get(names);
+        if (open != null && open.enter()) {
+            return open; // opened meanwhile, or its closing was undone
         }
+        if (this.closable >= this.maxClosable) {
+            closeIdle(System.nanoTime());
+        }
+        if (this.closable >= this.maxClosable) {
+            template.overflow();
+            return template.defaultDestination(); // pinned: entered without a count
+        }
+        Destination destination = create(template, names, true);
+        this.closable++;
+        destination.enter();
         return destination;
     }
 
-    Destination main() {
-        return this.all.get(0);
+    private Destination create(DestinationTemplate template, Names names, boolean closable) {
+        Integer free = this.freeIndexes.poll();
+        int index = (free != null) ? free : this.nextIndex++;
+        Destination destination = new Destination(template.name(), names.logGroup(), names.logStream(), index,
+                template, closable, template.requestListeners());
+        destination.idleSinceNanos = System.nanoTime();
+        if (this.spool != null) {
+            // Appends a line to the spool's destinations file the first time these names are seen, ever.
+            this.spool.number(destination);
+        }
+        this.byNames.put(names, destination);
+        this.all.add(destination);
+        return destination;
     }
 
-    /** All of them, live: for the shipper's own loops. */
+    /**
+     * Closes every destination opened for an event's values that nobody has logged to for the idle timeout, that
+     * no logging call is in and that holds nothing unsettled; its books are added to its template's. Returns
+     * whether any destination opened for an event's values stays open.
+     */
+    synchronized boolean closeIdle(long now) {
+        for (Destination destination : this.all) {
+            if (!destination.isClosable()) {
+                continue;
+            }
+            long logged = destination.books().logged();
+            if (logged != destination.idleCheckLogged) {
+                destination.idleCheckLogged = logged;
+                destination.idleSinceNanos = now;
+            }
+            else if (now - destination.idleSinceNanos >= this.idleNanos && destination.tryClose()) {
+                close(destination);
+            }
+        }
+        return this.closable > 0;
+    }
+
+    /** Closed to logging calls already: forgotten if nothing of it is unsettled, else opened again. */
+    private void close(Destination destination) {
+        boolean closed = this.ledger.read(() -> {
+            if (destination.books().unsettled() != 0) {
+                return false;
+            }
+            // In one step with the list, so that no statistics read counts it twice or not at all.
+            destination.books().addTo(destination.template().closedBooks());
+            this.all.remove(destination);
+            return true;
+        });
+        if (!closed) {
+            destination.reopen();
+            return;
+        }
+        this.byNames.remove(new Names(destination.logGroup(), destination.logStream()), destination);
+        this.freeIndexes.add(destination.index());
+        this.closable--;
+    }
+
+    Destination main() {
+        return this.templates.get(0).defaultDestination();
+    }
+
+    DestinationTemplate mainTemplate() {
+        return this.templates.get(0);
+    }
+
+    List<DestinationTemplate> templates() {
+        return this.templates;
+    }
+
+    /** Every open destination, live: for the shipper's own loops. */
     List<Destination> all() {
         return this.all;
     }
 
+    /** How many destinations opened for an event's values are open. */
+    synchronized int openForEvents() {
+        return this.closable;
+    }
+
     ShipperStatistics statistics(Destination destination, ShipperState state) {
         return this.ledger.read(() -> destination.books()
-            .snapshot(state, destination, queuedEvents(destination), this.budget));
+            .snapshot(state, destination.logGroup(), destination.logStream(), queuedEvents(destination), this.budget));
     }
 
-    /** A figure summed over every destination. */
+    /** The figures of all the template's destinations, open and closed, added up. */
+    ShipperStatistics statistics(DestinationTemplate template, ShipperState state) {
+        if (!template.isPerEvent()) {
+            return statistics(template.defaultDestination(), state);
+        }
+        return this.ledger.read(() -> {
+            DestinationBooks sum = new DestinationBooks();
+            template.closedBooks().addTo(sum);
+            long unsettled = 0;
+            for (Destination destination : this.all) {
+                if (destination.template() == template) {
+                    destination.books().addTo(sum);
+                    unsettled += destination.books().unsettled();
+                }
+            }
+            long queued = (template == mainTemplate()) ? this.budget.events() - unsettledOfOthers(template)
+                    : unsettled;
+            return sum.snapshot(state, template.logGroup(), template.logStream(), queued, this.budget);
+        });
+    }
+
+    /** A figure summed over every template. */
     long total(ToLongFunction<ShipperStatistics> figure, ShipperState state) {
         long sum = 0;
-        for (Destination destination : this.all) {
-            sum += figure.applyAsLong(statistics(destination, state));
+        for (DestinationTemplate template : this.templates) {
+            sum += figure.applyAsLong(statistics(template, state));
         }
         return sum;
     }
 
-    /** Events dropped for this reason, over every destination. */
+    /** Events dropped for this reason, over every destination, open or closed. */
     long dropped(DropReason reason) {
-        long sum = 0;
-        for (Destination destination : this.all) {
-            sum += this.ledger.read(() -> destination.books().dropped(reason));
-        }
-        return sum;
+        return this.ledger.read(() -> {
+            long sum = 0;
+            for (Destination destination : this.all) {
+                sum += destination.books().dropped(reason);
+            }
+            for (DestinationTemplate template : this.templates) {
+                sum += template.closedBooks().dropped(reason);
+            }
+            return sum;
+        });
     }
 
     /**
@@ -93,6 +239,26 @@ final class ShipperDestinations {
             }
         }
         return this.budget.events() - others;
+    }
+
+    private long unsettledOfOthers(DestinationTemplate template) {
+        long others = 0;
+        for (Destination other : this.all) {
+            if (other.template() != template) {
+                others += other.books().unsettled();
+            }
+        }
+        return others;
+    }
+
+    /** A group and a stream. */
+    private record Names(String logGroup, String logStream) {
+
+        @Override
+        public String toString() {
+            return this.logGroup + "/" + this.logStream;
+        }
+
     }
 
 }

@@ -81,6 +81,10 @@ public final class ShipperSettings {
 
     private final @Nullable Subscription subscription;
 
+    private final int maxDestinations;
+
+    private final Duration destinationIdleTimeout;
+
     ShipperSettings(ShipperSettingsBuilder builder) {
         this.logGroup = builder.logGroup;
         this.logStream = builder.logStream;
@@ -105,6 +109,8 @@ public final class ShipperSettings {
         this.kmsKeyId = builder.kmsKeyId;
         this.logGroupClass = builder.logGroupClass;
         this.subscription = builder.subscription;
+        this.maxDestinations = builder.maxDestinations;
+        this.destinationIdleTimeout = builder.destinationIdleTimeout;
     }
 
     public static ShipperSettingsBuilder builder(String logGroup, String logStream) {
@@ -133,7 +139,22 @@ public final class ShipperSettings {
             .spool(this.spool)
             .kmsKeyId(this.kmsKeyId)
             .logGroupClass(this.logGroupClass)
-            .subscription(this.subscription);
+            .subscription(this.subscription)
+            .maxDestinations(this.maxDestinations)
+            .destinationIdleTimeout(this.destinationIdleTimeout);
+    }
+
+    /**
+     * How many destinations opened for events' values (see {@link DestinationTemplate}) may be open at once, over
+     * all templates; each template's default destination is open besides.
+     */
+    public int maxDestinations() {
+        return this.maxDestinations;
+    }
+
+    /** How long a destination opened for events' values stays open without an event. */
+    public Duration destinationIdleTimeout() {
+        return this.destinationIdleTimeout;
     }
 
     /** The KMS key the groups it creates are encrypted with; null for CloudWatch Logs' own encryption. */

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /** Collects the settings; {@link #build()} checks them all and names every problem at once. */
 public final class ShipperSettingsBuilder {
 
-    final String logGroup;
+    String logGroup;
 
     String logStream;
 
@@ -49,6 +49,10 @@ public final class ShipperSettingsBuilder {
 
     int maxInFlight = 4;
 
+    int maxDestinations = 100;
+
+    Duration destinationIdleTimeout = Duration.ofMinutes(5);
+
     Duration requestTimeout = Duration.ofSeconds(10);
 
     Duration shutdownTimeout = Duration.ofSeconds(10);
@@ -60,6 +64,11 @@ public final class ShipperSettingsBuilder {
     ShipperSettingsBuilder(String logGroup, String logStream) {
         this.logGroup = logGroup;
         this.logStream = logStream;
+    }
+
+    public ShipperSettingsBuilder logGroup(String logGroup) {
+        this.logGroup = logGroup;
+        return this;
     }
 
     public ShipperSettingsBuilder logStream(String logStream) {
@@ -138,6 +147,16 @@ public final class ShipperSettingsBuilder {
 
     public ShipperSettingsBuilder requestTimeout(Duration requestTimeout) {
         this.requestTimeout = requestTimeout;
+        return this;
+    }
+
+    public ShipperSettingsBuilder maxDestinations(int maxDestinations) {
+        this.maxDestinations = maxDestinations;
+        return this;
+    }
+
+    public ShipperSettingsBuilder destinationIdleTimeout(Duration destinationIdleTimeout) {
+        this.destinationIdleTimeout = destinationIdleTimeout;
         return this;
     }
 

@@ -66,11 +66,15 @@ final class ShipperSpool {
         }
     }
 
-    /** Gives a destination its number in the spool, as it is added; the first one is the main destination. */
+    /**
+     * Gives a destination its number in the spool, as it is added; the first one is the main destination. Only a
+     * pinned destination is kept for recovery: what an earlier process left for one opened for an event's values
+     * is recovered through a pinned one added before the start, and a closed one must not be held.
+     */
     void number(Destination destination) {
         int id = this.spool.destinationId(destination.logGroup(), destination.logStream());
         destination.spoolId(id);
-        if (id >= 0) {
+        if (id >= 0 && !destination.isClosable()) {
             this.byId.putIfAbsent(id, destination);
         }
     }

@@ -24,6 +24,9 @@ final class Worker implements Runnable {
 
     private static final EventQueue.WakeThreshold FIRST_EVENT = new EventQueue.WakeThreshold(1, 1, 1);
 
+    /** How often, at most, destinations opened for events' values are checked for idleness. */
+    private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final ShipperSettings settings;
 
     private final EventQueue queue;
@@ -33,6 +36,8 @@ final class Worker implements Runnable {
     private final Ledger ledger;
 
     private final Senders senders;
+
+    private final ShipperDestinations destinations;
 
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests;
 
@@ -48,24 +53,32 @@ final class Worker implements Runnable {
 
     private final long delayNanos;
 
+    private final long idleCheckNanos;
+
     private long nextSequence;
+
+    /** When to check for idle destinations next; {@link Long#MAX_VALUE} while none opened for events is open. */
+    private long nextIdleCheck = Long.MAX_VALUE;
 
     /**
      * @param drained completed, once the worker has cut everything and left, when every batch is settled: what a
      * stop waits for
      */
     Worker(ShipperSettings settings, EventQueue queue, Budget budget, Ledger ledger,
-            Senders senders, ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests,
-            CompletableFuture<Void> drained, RateLimitedDiagnostics diagnostics) {
+            Senders senders, ShipperDestinations destinations,
+            ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests, CompletableFuture<Void> drained,
+            RateLimitedDiagnostics diagnostics) {
         this.settings = settings;
         this.queue = queue;
         this.budget = budget;
         this.ledger = ledger;
         this.senders = senders;
+        this.destinations = destinations;
         this.flushRequests = flushRequests;
         this.drained = drained;
         this.diagnostics = diagnostics;
         this.delayNanos = settings.batchDelay().toNanos();
+        this.idleCheckNanos = Math.min(IDLE_CHECK_NANOS, Math.max(1, settings.destinationIdleTimeout().toNanos() / 2));
         this.utf8 = new Utf8Check();
     }
 
@@ -102,6 +115,7 @@ final class Worker implements Runnable {
         // Everything logged before a flush request was taken is among the events waiting now.
         long taken = drain(this.queue.waitingEvents());
         cutDue(stopping || !flushes.isEmpty());
+        closeIdleDestinations();
         for (CompletableFuture<Void> flush : flushes) {
             this.ledger.completeWhenSettled(this.nextSequence - 1, flush);
         }
@@ -211,6 +225,25 @@ final class Worker implements Runnable {
         }
     }
 
+    /**
+     * Closes the destinations opened for events' values that have been idle long enough, and forgets the batchers of
+     * closed ones (empty, since a destination closes only when nothing of it is unsettled).
+     */
+    private void closeIdleDestinations() {
+        long now = System.nanoTime();
+        if (this.nextIdleCheck == Long.MAX_VALUE || now - this.nextIdleCheck < 0) {
+            return;
+        }
+        boolean anyOpen = this.destinations.closeIdle(now);
+        for (int i = 0; i < this.batchers.size(); i++) {
+            Batcher batcher = this.batchers.get(i);
+            if (batcher != null && batcher.isEmpty() && batcher.isForClosedDestination()) {
+                this.batchers.set(i, null);
+            }
+        }
+        this.nextIdleCheck = anyOpen ? now + this.idleCheckNanos : Long.MAX_VALUE;
+    }
+
     private void send(Batch batch) {
         this.nextSequence++;
         this.ledger.cut(batch);
@@ -249,6 +282,7 @@ final class Worker implements Runnable {
         if (!this.flushRequests.isEmpty() || this.budget.isClosed()) {
             return;
         }
+        long wakeAt = Math.min(due, this.nextIdleCheck);
         // With nothing pending, the first event must wake the worker: its batch delay starts when it is drained.
         EventQueue.WakeThreshold threshold = (due == Long.MAX_VALUE) ? FIRST_EVENT
                 : new EventQueue.WakeThreshold(needEvents, needPutBytes, needRequestBytes);
@@ -261,11 +295,11 @@ final class Worker implements Runnable {
                 }
                 return;
             }
-            if (due == Long.MAX_VALUE) {
+            if (wakeAt == Long.MAX_VALUE) {
                 LockSupport.park(this);
             }
             else {
-                LockSupport.parkNanos(this, due - System.nanoTime());
+                LockSupport.parkNanos(this, wakeAt - System.nanoTime());
             }
         }
         finally {
@@ -294,13 +328,17 @@ final class Worker implements Runnable {
         this.queue.settleAllWaiting(DropReason.SHUTDOWN_TIMEOUT, ANNOUNCED_WAIT_NANOS);
     }
 
+    /** The destination's batcher; a slot a closed destination left holds its empty batcher until replaced here. */
     private Batcher batcher(Destination destination) {
         int index = destination.index();
         while (this.batchers.size() <= index) {
             this.batchers.add(null);
         }
         Batcher batcher = this.batchers.get(index);
-        if (batcher == null) {
+        if (batcher == null || !batcher.isFor(destination)) {
+            if (destination.isClosable() && this.nextIdleCheck == Long.MAX_VALUE) {
+                this.nextIdleCheck = System.nanoTime() + this.idleCheckNanos;
+            }
             batcher = Batcher.forSettings(destination, this.settings, this.budget.requestBytesEach());
             this.batchers.set(index, batcher);
         }

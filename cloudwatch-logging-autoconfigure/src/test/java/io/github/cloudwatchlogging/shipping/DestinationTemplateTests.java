@@ -1,0 +1,191 @@
+package io.github.cloudwatchlogging.shipping;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class DestinationTemplateTests {
+
+    private static final long T0 = System.currentTimeMillis();
+
+    @RegisterExtension
+    final Shippers shippers = new Shippers();
+
+    private static ShipperSettingsBuilder settings(String stream) {
+        return Shippers.settings(Duration.ofMillis(20)).logStream(stream);
+    }
+
+    /** What a logging call does: enter the destination of the event's values, queue, exit. */
+    private static boolean log(LogShipper shipper, DestinationTemplate template, Map<String, String> mdc,
+            String message) {
+        Destination target = template.enter(mdc::get, "INFO");
+        try {
+            return shipper.offer(T0, message.getBytes(StandardCharsets.UTF_8), new Destination[] { target });
+        }
+        finally {
+            target.exit();
+        }
+    }
+
+    /** "stream / message" for every event sent, in the order sent. */
+    private static List<String> sent(RecordingSender sender) {
+        List<String> sent = new ArrayList<>();
+        for (Batch batch : sender.accepted) {
+            for (LogEvent event : batch.events()) {
+                sent.add(batch.destination().logStream() + " / " + new String(event.message(), StandardCharsets.UTF_8));
+            }
+        }
+        return sent;
+    }
+
+    @Test
+    void eachValueIsAStreamOfItsOwnAndAMissingOneTakesTheDefault() {
+        RecordingSender sender = RecordingSender.acceptingAll();
+        LogShipper shipper = this.shippers.create(settings("app/{mdc:tenant:-shared}"));
+        DestinationTemplate template = shipper.mainTemplate();
+        shipper.start(sender);
+        log(shipper, template, Map.of("tenant", "acme"), "one");
+        log(shipper, template, Map.of("tenant", "globex"), "two");
+        log(shipper, template, Map.of(), "three");
+        log(shipper, template, Map.of("tenant", "acme"), "four");
+        assertThat(shipper.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        assertThat(sent(sender)).containsExactlyInAnyOrder("app/acme / one", "app/globex / two",
+                "app/shared / three", "app/acme / four");
+        for (Batch batch : sender.accepted) {
+            assertThat(batch.events()).allSatisfy((event) -> assertThat(batch.destination().logStream())
+                .isNotEqualTo("app/{mdc:tenant:-shared}"));
+        }
+        assertThat(shipper.destinationsOpenForEvents()).isEqualTo(2);
+        assertThat(shipper.destinations()).extracting(Destination::logStream)
+            .containsExactlyInAnyOrder("app/shared", "app/acme", "app/globex");
+        ShipperStatistics total = shipper.statistics();
+        assertThat(total.sent()).isEqualTo(4);
+        assertThat(total.logStream()).isEqualTo("app/{mdc:tenant:-shared}");
+        assertThat(total.unaccounted()).isZero();
+    }
+
+    @Test
+    void oneValueTooManyGoesToTheDefaultDestinationCounted() {
+        RecordingSender sender = RecordingSender.acceptingAll();
+        LogShipper shipper = this.shippers.create(settings("app/{mdc:tenant:-shared}").maxDestinations(2));
+        DestinationTemplate template = shipper.mainTemplate();
+        shipper.start(sender);
+        for (String tenant : List.of("a", "b", "c", "d", "a")) {
+            assertThat(log(shipper, template, Map.of("tenant", tenant), "from " + tenant)).isTrue();
+        }
+        assertThat(shipper.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        assertThat(sent(sender)).containsExactlyInAnyOrder("app/a / from a", "app/b / from b",
+                "app/shared / from c", "app/shared / from d", "app/a / from a");
+        assertThat(template.overflowed()).isEqualTo(2);
+        assertThat(shipper.destinationsOpenForEvents()).isEqualTo(2);
+        assertThat(shipper.statistics().sent()).isEqualTo(5);
+    }
+
+    @Test
+    void anIdleDestinationClosesKeepingItsFiguresAndOpensAgainWithTheNextEvent() {
+        RecordingSender sender = RecordingSender.acceptingAll();
+        LogShipper shipper = this.shippers.create(settings("app/{mdc:tenant:-shared}").maxDestinations(1)
+            .destinationIdleTimeout(Duration.ofMillis(100)));
+        DestinationTemplate template = shipper.mainTemplate();
+        shipper.start(sender);
+        log(shipper, template, Map.of("tenant", "a"), "a1");
+        log(shipper, template, Map.of("tenant", "a"), "a2");
+        assertThat(shipper.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        Destination first = template.enter(Map.of("tenant", "a")::get, "INFO");
+        first.exit();
+        // The worker checks on its own while a destination for values is open.
+        await().atMost(Duration.ofSeconds(10)).until(() -> shipper.destinationsOpenForEvents() == 0);
+        assertThat(first.isClosed()).isTrue();
+        assertThat(shipper.destinations()).extracting(Destination::logStream).containsExactly("app/shared");
+        assertThat(shipper.statistics().sent()).as("a closed destination's figures stay in its template's").isEqualTo(2);
+        // Its slot goes to the next one, whose batches hold only its own events.
+        log(shipper, template, Map.of("tenant", "b"), "b1");
+        log(shipper, template, Map.of("tenant", "a"), "a3"); // one too many while b is open
+        assertThat(shipper.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        assertThat(sent(sender)).containsExactlyInAnyOrder("app/a / a1", "app/a / a2", "app/b / b1",
+                "app/shared / a3");
+        await().atMost(Duration.ofSeconds(10)).until(() -> shipper.destinationsOpenForEvents() == 0);
+        log(shipper, template, Map.of("tenant", "a"), "a4");
+        assertThat(shipper.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        assertThat(sent(sender)).contains("app/a / a4");
+        ShipperStatistics total = shipper.statistics();
+        assertThat(total.sent()).isEqualTo(5);
+        assertThat(total.logged()).isEqualTo(5);
+        assertThat(total.unaccounted()).isZero();
+    }
+
+    @Test
+    void aDestinationIsNotClosedWhileALoggingCallIsInItOrWhileItHoldsEvents() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingSender sender = new RecordingSender((call) -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            return PutResult.ALL_ACCEPTED;
+        });
+        LogShipper shipper = this.shippers.create(settings("app/{mdc:tenant:-shared}")
+            .destinationIdleTimeout(Duration.ofMillis(20)));
+        DestinationTemplate template = shipper.mainTemplate();
+        shipper.start(sender);
+        Destination entered = template.enter(Map.of("tenant", "held")::get, "INFO");
+        log(shipper, template, Map.of("tenant", "busy"), "in flight");
+        Destination busy = template.enter(Map.of("tenant", "busy")::get, "INFO");
+        busy.exit();
+        Thread.sleep(300); // many idle checks of the worker, every 10 ms
+        assertThat(entered.isClosed()).as("a logging call is in it").isFalse();
+        assertThat(busy.isClosed()).as("its event is in flight").isFalse();
+        entered.exit();
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> shipper.destinationsOpenForEvents() == 0);
+        assertThat(entered.isClosed()).isTrue();
+        assertThat(entered.enter()).as("a closed destination is never entered again").isFalse();
+        assertThat(busy.isClosed()).isTrue();
+        assertThat(shipper.statistics().sent()).isEqualTo(1);
+    }
+
+    @Test
+    void theLevelNamesAStream() {
+        RecordingSender sender = RecordingSender.acceptingAll();
+        LogShipper shipper = this.shippers.create(settings("app/{level}"));
+        DestinationTemplate template = shipper.mainTemplate();
+        shipper.start(sender);
+        for (String level : List.of("INFO", "ERROR")) {
+            Destination target = template.enter(Map.<String, String>of()::get, level);
+            shipper.offer(T0, level.toLowerCase().getBytes(StandardCharsets.UTF_8), new Destination[] { target });
+            target.exit();
+        }
+        assertThat(shipper.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        assertThat(sent(sender)).containsExactlyInAnyOrder("app/INFO / info", "app/ERROR / error");
+        assertThat(shipper.mainDestination().logStream()).as("the default names every level ALL").isEqualTo("app/ALL");
+    }
+
+    @Test
+    void valuesBecomeValidNamesAndLiteralTextIsCheckedWithTheSettings() {
+        RecordingSender sender = RecordingSender.acceptingAll();
+        LogShipper shipper = this.shippers.create(settings("app/{mdc:tenant}").logGroup("/tenants/{mdc:tenant}"));
+        DestinationTemplate template = shipper.mainTemplate();
+        shipper.start(sender);
+        log(shipper, template, Map.of("tenant", "a b:c*d"), "odd");
+        assertThat(shipper.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        Destination destination = sender.accepted.get(0).destination();
+        assertThat(destination.logGroup()).isEqualTo("/tenants/a_b_c_d");
+        assertThat(destination.logStream()).isEqualTo("app/a b_c_d");
+        assertThat(ShipperSettings.logGroupNameProblem("/tenants {mdc:tenant}")).contains("letters, digits");
+        assertThat(ShipperSettings.logStreamNameProblem("a:{mdc:tenant}")).contains("':'");
+        assertThat(ShipperSettings.logGroupNameProblem("/tenants/{mdc:tenant:-not valid}")).isNull();
+    }
+
+}
