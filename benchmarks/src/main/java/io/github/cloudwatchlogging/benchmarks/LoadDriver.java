@@ -68,9 +68,12 @@ public final class LoadDriver {
         System.out.println("| pipeline | median | p99 | p99.9 | max | p99 from intended start | dropped |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (int round = 0; round < 2; round++) {
-            for (String name : List.of("cloudwatch", "cloudwatch+spool", "asyncAppender", "formatOnly", "noAppender")) {
+            for (String name : List.of("cloudwatch", "cloudwatch+spool", "cloudwatch+tenants", "asyncAppender",
+                    "formatOnly", "noAppender")) {
                 Pipelines.Pipeline pipeline = switch (name) {
                     case "cloudwatch" -> Pipelines.cloudWatch(Pipelines.acceptingSink(), OverflowPolicy.DROP_OLDEST, 4);
+                    case "cloudwatch+tenants" -> Pipelines.cloudWatchPerTenant(Pipelines.acceptingSink(),
+                            OverflowPolicy.DROP_OLDEST, 4);
                     case "cloudwatch+spool" -> Pipelines.cloudWatch(Pipelines.acceptingSink(),
                             OverflowPolicy.DROP_OLDEST, 4, true);
                     case "asyncAppender" -> Pipelines.asyncAppender();
@@ -113,6 +116,7 @@ public final class LoadDriver {
                     if (wait > 0) {
                         LockSupport.parkNanos(wait);
                     }
+                    Pipelines.nextTenant(i); // every pipeline alike, before the timed call
                     long begin = System.nanoTime();
                     pipeline.logger().info(Pipelines.MESSAGE, i, "c-1042", 3);
                     long end = System.nanoTime();

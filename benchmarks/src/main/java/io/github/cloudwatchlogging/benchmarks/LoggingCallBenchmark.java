@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * A burst: logging calls as fast as the threads can make them, through our appender (to a sink that accepts every
  * batch at once) and through Logback's AsyncAppender, side by side. Run with -t 1 and -t 4, and -prof gc for the
- * bytes allocated per call. Neither pipeline drops: ours blocks when its queue is full, and so does AsyncAppender
+ * bytes allocated per call. Each call puts one of 8 tenants in the MDC first, for every pipeline alike;
+ * {@code cloudwatchPerTenant} names its stream by it ({@code bench/{mdc:tenant:-shared}}). No pipeline drops: ours blocks when its queue is full, and so does AsyncAppender
  * with discarding off; drops would be printed at tear-down.
  */
 @State(Scope.Benchmark)
@@ -27,7 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class LoggingCallBenchmark {
 
-    @Param({ "cloudwatch", "cloudwatchSpool", "asyncAppender" })
+    @Param({ "cloudwatch", "cloudwatchSpool", "cloudwatchPerTenant", "asyncAppender" })
     public String pipeline;
 
     private Pipelines.Pipeline target;
@@ -39,6 +40,8 @@ public class LoggingCallBenchmark {
         this.target = switch (this.pipeline) {
             case "cloudwatch" -> Pipelines.cloudWatch(Pipelines.acceptingSink(), OverflowPolicy.BLOCK, 4);
             case "cloudwatchSpool" -> Pipelines.cloudWatch(Pipelines.acceptingSink(), OverflowPolicy.BLOCK, 4, true);
+            case "cloudwatchPerTenant" -> Pipelines.cloudWatchPerTenant(Pipelines.acceptingSink(), OverflowPolicy.BLOCK,
+                    4);
             default -> Pipelines.asyncAppender();
         };
     }
@@ -56,6 +59,7 @@ public class LoggingCallBenchmark {
     @Benchmark
     public void logOneEvent() {
         long order = this.orders.incrementAndGet();
+        Pipelines.nextTenant(order); // every pipeline alike; only cloudwatchPerTenant's stream names read it
         this.target.logger().info(Pipelines.MESSAGE, order, "c-1042", 3);
     }
 

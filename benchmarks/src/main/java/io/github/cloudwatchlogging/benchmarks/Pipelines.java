@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.BiFunction;
 
 import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
@@ -14,13 +15,17 @@ import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import org.slf4j.MDC;
 import io.github.cloudwatchlogging.logback.ShipperAppender;
+import io.github.cloudwatchlogging.shipping.Destination;
+import io.github.cloudwatchlogging.shipping.DestinationTemplate;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.OverflowPolicy;
 import io.github.cloudwatchlogging.shipping.PutLogEventsSender;
 import io.github.cloudwatchlogging.shipping.PutResult;
 import io.github.cloudwatchlogging.shipping.ShipperDiagnostics;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
+import io.github.cloudwatchlogging.shipping.ShipperSettingsBuilder;
 import io.github.cloudwatchlogging.spool.SpoolSettings;
 import io.github.cloudwatchlogging.spool.SpoolSync;
 
@@ -55,37 +60,80 @@ final class Pipelines {
         return cloudWatch(sender, policy, maxInFlight, false);
     }
 
+    /** The tenants the benchmarks put in the MDC in turn, one per call, for every pipeline alike. */
+    static final String[] TENANTS = { "acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "wonka" };
+
+    /** Puts the next tenant in the MDC, as an application that serves several does before it logs. */
+    static void nextTenant(long call) {
+        MDC.put("tenant", TENANTS[(int) (call & 7)]);
+    }
+
+    /**
+     * Ours with the stream named per event, {@code bench/{mdc:tenant:-shared}}: each call evaluates the template,
+     * finds the tenant's destination and enters it, as the starter's routing does.
+     */
+    static Pipeline cloudWatchPerTenant(PutLogEventsSender sender, OverflowPolicy policy, int maxInFlight) {
+        LoggerContext context = context();
+        LogShipper shipper = new LogShipper(settings(policy, maxInFlight, false)
+            .logStream("bench/{mdc:tenant:-shared}")
+            .build(), ShipperDiagnostics.NONE);
+        if (sender != null) {
+            shipper.start(sender);
+        }
+        DestinationTemplate template = shipper.mainTemplate();
+        BiFunction<ILoggingEvent, String, String> mdc = (event, key) -> event.getMDCPropertyMap().get(key);
+        ShipperAppender appender = new ShipperAppender(shipper, encoder(context),
+                (event) -> new Destination[] { template.enter(event, mdc, event.getLevel().toString()) });
+        return attach(context, appender, "cloudwatchPerTenant", shipper);
+    }
+
     /**
      * @param spooled whether every event also goes through a spool (1 GB, sync none) in a fresh directory under
      * the system's temporary directory, deleted at the JVM's exit
      */
     static Pipeline cloudWatch(PutLogEventsSender sender, OverflowPolicy policy, int maxInFlight, boolean spooled) {
-        LoggerContext context = new LoggerContext();
-        context.start();
-        ShipperSettings settings = ShipperSettings.builder("/bench", "bench")
+        LoggerContext context = context();
+        LogShipper shipper = new LogShipper(settings(policy, maxInFlight, spooled).build(), ShipperDiagnostics.NONE);
+        if (sender != null) {
+            shipper.start(sender);
+        }
+        return attach(context, ShipperAppender.toMainDestination(shipper, encoder(context)), "cloudwatch", shipper);
+    }
+
+    private static ShipperSettingsBuilder settings(OverflowPolicy policy, int maxInFlight, boolean spooled) {
+        return ShipperSettings.builder("/bench", "bench")
             .queueCapacityBytes(256L * 1024 * 1024)
             .overflowPolicy(policy)
             .blockTimeout(Duration.ofSeconds(30))
             .maxInFlight(maxInFlight)
             .shutdownTimeout(Duration.ofSeconds(60))
-            .spool(spooled ? new SpoolSettings(temporarySpool(), 1024L * 1024 * 1024, SpoolSync.NONE) : null)
-            .build();
-        LogShipper shipper = new LogShipper(settings, ShipperDiagnostics.NONE);
-        if (sender != null) {
-            shipper.start(sender);
-        }
+            .spool(spooled ? new SpoolSettings(temporarySpool(), 1024L * 1024 * 1024, SpoolSync.NONE) : null);
+    }
+
+    private static LayoutWrappingEncoder<ILoggingEvent> encoder(LoggerContext context) {
         LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
         encoder.setLayout(layout(context));
         encoder.setCharset(StandardCharsets.UTF_8);
         encoder.start();
-        ShipperAppender appender = ShipperAppender.toMainDestination(shipper, encoder);
+        return encoder;
+    }
+
+    private static Pipeline attach(LoggerContext context, ShipperAppender appender, String name, LogShipper shipper) {
         appender.setContext(context);
         appender.setName("CLOUDWATCH");
         appender.start();
         Logger logger = context.getLogger("com.example.orders.OrderService");
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
-        return new Pipeline("cloudwatch", logger, context, shipper);
+        return new Pipeline(name, logger, context, shipper);
+    }
+
+    /** A started context whose events read the MDC that {@link org.slf4j.MDC} writes. */
+    private static LoggerContext context() {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(MDC.getMDCAdapter());
+        context.start();
+        return context;
     }
 
     private static Path temporarySpool() {
@@ -108,8 +156,7 @@ final class Pipelines {
 
     /** Logback's AsyncAppender (queue 256, never discarding, so it blocks when full) before a do-nothing appender. */
     static Pipeline asyncAppender() {
-        LoggerContext context = new LoggerContext();
-        context.start();
+        LoggerContext context = context();
         FormattingNoopAppender noop = formattingNoop(context);
         AsyncAppender async = new AsyncAppender();
         async.setContext(context);
@@ -122,16 +169,14 @@ final class Pipelines {
 
     /** The same layout applied on the calling thread and dropped, with no queue: what formatting alone costs. */
     static Pipeline formatOnly() {
-        LoggerContext context = new LoggerContext();
-        context.start();
+        LoggerContext context = context();
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(formattingNoop(context));
         return new Pipeline("formatOnly", context.getLogger("com.example.orders.OrderService"), context, null);
     }
 
     /** Logback with no appender at all: the floor under any appender's cost. */
     static Pipeline noAppender() {
-        LoggerContext context = new LoggerContext();
-        context.start();
+        LoggerContext context = context();
         return new Pipeline("noAppender", context.getLogger("com.example.orders.OrderService"), context, null);
     }
 

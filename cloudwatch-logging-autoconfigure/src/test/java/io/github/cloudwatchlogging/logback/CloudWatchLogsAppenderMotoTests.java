@@ -21,6 +21,7 @@ import io.github.cloudwatchlogging.testsupport.MotoServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.GetLogEventsResponse;
 import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
@@ -148,6 +149,31 @@ class CloudWatchLogsAppenderMotoTests {
         }
         assertThat(counts).hasSize(threads).allSatisfy((thread, count) -> assertThat(count).isEqualTo(perThread));
         assertThat(events.stream().map(OutputLogEvent::message).distinct().count()).isEqualTo(threads * perThread);
+    }
+
+    @Test
+    void aStreamNamedByTheMdcTakesEachTenantsEventsAndTheDefaultTheRest() {
+        CloudWatchLogsAppender appender = appender("orders/{mdc:tenant:-shared}/{level}");
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(MDC.getMDCAdapter()); // a context of its own reads the MDC org.slf4j.MDC writes
+        context.start();
+        appender.setContext(context);
+        appender.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        this.context = context;
+        Logger logger = context.getLogger("com.example.Orders");
+        for (String tenant : List.of("acme", "globex")) {
+            MDC.put("tenant", tenant);
+            logger.info("placed for " + tenant);
+            MDC.remove("tenant");
+        }
+        logger.warn("nobody's");
+        appender.getShipper().flush(Duration.ofSeconds(10));
+        assertThat(readAll("orders/acme/INFO")).extracting(OutputLogEvent::message).containsExactly("placed for acme");
+        assertThat(readAll("orders/globex/INFO")).extracting(OutputLogEvent::message)
+            .containsExactly("placed for globex");
+        assertThat(readAll("orders/shared/WARN")).extracting(OutputLogEvent::message).containsExactly("nobody's");
+        assertThat(appender.getStatistics().sent()).isEqualTo(3);
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.jayway.jsonpath.JsonPath;
 import io.github.cloudwatchlogging.testsupport.MotoServer;
 import io.github.cloudwatchlogging.testsupport.RunningApps;
 import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.ThreadContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,25 @@ class Log4j2EndToEndTests {
         assertThat((String) JsonPath.read(warning, "$.orderId")).isEqualTo("abc");
         assertThat(warning).contains("NumberFormatException");
         assertThat(messages).anyMatch((message) -> message.contains("\"plain line\""));
+    }
+
+    /** {mdc:KEY} reads Log4j2's context data (ThreadContext), and {level} its level. */
+    @Test
+    void aStreamPerTenantFromTheThreadContext() {
+        ConfigurableApplicationContext context = run("--logging.cloudwatch.log-stream=tenants/{mdc:tenant:-shared}/{level}");
+        org.apache.logging.log4j.Logger logger = LogManager.getLogger("com.example.Tenants");
+        ThreadContext.put("tenant", "acme");
+        logger.info("for acme");
+        ThreadContext.put("tenant", "globex");
+        logger.error("for globex");
+        ThreadContext.remove("tenant");
+        logger.warn("for nobody");
+        context.close();
+
+        assertThat(readAll("tenants/acme/INFO")).singleElement().asString().contains(": for acme");
+        assertThat(readAll("tenants/globex/ERROR")).singleElement().asString().contains(": for globex");
+        assertThat(readAll("tenants/shared/WARN")).anyMatch((message) -> message.contains(": for nobody"))
+            .noneMatch((message) -> message.contains("for acme") || message.contains("for globex"));
     }
 
     private ConfigurableApplicationContext run(String... more) {
