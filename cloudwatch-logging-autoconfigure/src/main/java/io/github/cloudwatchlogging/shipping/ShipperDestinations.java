@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  * closed here, under this object's lock; logging calls find an open one without it.
  */
 final class ShipperDestinations {
+
+    /** How often, at most, logging calls that find {@code maxDestinations} open look for idle ones to close. */
+    private static final long IDLE_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final List<DestinationTemplate> templates = new CopyOnWriteArrayList<>();
 
@@ -38,7 +42,15 @@ final class ShipperDestinations {
 
     private int nextIndex;
 
-    private int closable;
+    /** Open destinations opened for events' values; written under this object's lock. */
+    private volatile int closable;
+
+    /**
+     * While {@code maxDestinations} are open, when a logging call may look for idle ones to close again; until then
+     * calls that would open one more go to the default without the lock, so that a steady overflow costs no more
+     * than a map lookup. Written under this object's lock.
+     */
+    private volatile long nextCloseAttempt;
 
     ShipperDestinations(Ledger ledger, Budget budget, @Nullable ShipperSpool spool, ShipperSettings settings) {
         this.ledger = ledger;
@@ -46,6 +58,7 @@ final class ShipperDestinations {
         this.spool = spool;
         this.maxClosable = settings.maxDestinations();
         this.idleNanos = settings.destinationIdleTimeout().toNanos();
+        this.nextCloseAttempt = System.nanoTime();
     }
 
     /**
@@ -77,23 +90,35 @@ final class ShipperDestinations {
      * The destination of these names, entered: the open one, or a new one, or, when {@code maxDestinations} are
      * open and none of them has been idle long enough to close, the template's default destination.
      */
-    synchronized Destination open(DestinationTemplate template, String logGroup, String logStream) {
-        Names names = new Names(logGroup, logStream);
-        Destination open = this.byNames.get(names);
-        if (open != null && open.enter()) {
-            return open; // opened meanwhile, or its closing was undone
+    Destination open(DestinationTemplate template, String logGroup, String logStream) {
+        if (this.closable >= this.maxClosable && System.nanoTime() - this.nextCloseAttempt < 0) {
+            return overflow(template);
         }
-        if (this.closable >= this.maxClosable) {
-            closeIdle(System.nanoTime());
+        synchronized (this) {
+            Names names = new Names(logGroup, logStream);
+            Destination open = this.byNames.get(names);
+            if (open != null && open.enter()) {
+                return open; // opened meanwhile, or its closing was undone
+            }
+            if (this.closable >= this.maxClosable) {
+                long now = System.nanoTime();
+                closeIdle(now);
+                this.nextCloseAttempt = now + Math.min(this.idleNanos, IDLE_RECHECK_NANOS);
+            }
+            if (this.closable >= this.maxClosable) {
+                return overflow(template);
+            }
+            Destination destination = create(template, names, true);
+            this.closable++;
+            destination.enter();
+            return destination;
         }
-        if (this.closable >= this.maxClosable) {
-            template.overflow();
-            return template.defaultDestination(); // pinned: entered without a count
-        }
-        Destination destination = create(template, names, true);
-        this.closable++;
-        destination.enter();
-        return destination;
+    }
+
+    /** The template's default destination, pinned (so entered without a count), for one event too many. */
+    private static Destination overflow(DestinationTemplate template) {
+        template.overflow();
+        return template.defaultDestination();
     }
 
     private Destination create(DestinationTemplate template, Names names, boolean closable) {
