@@ -80,8 +80,8 @@ record AwsConnectionSettings(@Nullable String region, @Nullable URI endpoint,
                 this.endpoint, this.credentials,
                 (builder) -> customizers.forEach((customizer) -> customizer.customize(builder))), settings, true,
                 // Every destination's stream, the routes' and those of events' values too, not only the main one.
-                (stream) -> LogStreamTemplate.needsMetadata(stream) ? LogStreamTemplate.expandMetadata(stream, metadata)
-                        : stream));
+                (stream) -> LogStreamTemplate.needsMetadata(stream)
+                        ? LogStreamTemplate.expandMetadataWithinLimit(stream, metadata) : stream));
     }
 
     private static @Nullable AwsCredentialsProvider staticCredentials(@Nullable String accessKey,

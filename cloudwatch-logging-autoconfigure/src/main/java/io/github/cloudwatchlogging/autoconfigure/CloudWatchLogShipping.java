@@ -201,8 +201,7 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
                 open.add(new OpenDestinations.Open(template.name(), shipper.statistics(destination)));
             }
         }
-        return new OpenDestinations(shipper.destinationsOpenForEvents(), shipper.settings().maxDestinations(),
-                overflowed, open);
+        return new OpenDestinations(open.size(), shipper.settings().maxDestinations(), overflowed, open);
     }
 
     /** What the spool is doing; null when it is off or nothing is installed. */

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class LogStreamTemplate {
 
+    private static final int MAX_STREAM_NAME = 512;
+
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z-]+)(?::([^}]*))?}");
 
     private LogStreamTemplate() {
@@ -54,6 +56,15 @@ final class LogStreamTemplate {
             case "instance-id" -> metadata.ec2InstanceId();
             default -> null;
         });
+    }
+
+    /**
+     * The same, cut at the 512 characters a stream name may have: the name of an event's values was cut there
+     * before the metadata made it longer.
+     */
+    static String expandMetadataWithinLimit(String expanded, InstanceMetadata metadata) {
+        String name = expandMetadata(expanded, metadata);
+        return (name.length() > MAX_STREAM_NAME) ? name.substring(0, MAX_STREAM_NAME) : name;
     }
 
     /** The name to show and validate before metadata is known: metadata placeholders become a dash. */

@@ -94,21 +94,27 @@ interface LogSystemAttachment {
             if (!this.perEvent) {
                 return fixedTargets(loggerName, level);
             }
-            List<Destination> targets = null;
-            for (Route route : this.routes) {
-                if (!route.takes(loggerName, level)) {
-                    continue;
-                }
-                Destination destination = route.template().enter(event, mdc, level.name());
-                targets = (targets != null) ? targets : new ArrayList<>(2);
-                if (targets.contains(destination)) {
-                    destination.exit(); // two routes whose values lead to one stream: the event goes there once
-                }
-                else {
-                    targets.add(destination);
+            List<Destination> targets = new ArrayList<>(2);
+            try {
+                for (Route route : this.routes) {
+                    if (!route.takes(loggerName, level)) {
+                        continue;
+                    }
+                    Destination destination = route.template().enter(event, mdc, level.name());
+                    if (targets.contains(destination)) {
+                        destination.exit(); // two routes whose values lead to one stream: the event goes there once
+                    }
+                    else {
+                        targets.add(destination);
+                    }
                 }
             }
-            return (targets != null) ? targets.toArray(new Destination[0]) : null;
+            catch (RuntimeException | Error ex) {
+                // A value that cannot be read: whatever was entered is exited, or it could never close.
+                targets.forEach(Destination::exit);
+                throw ex;
+            }
+            return targets.isEmpty() ? null : targets.toArray(new Destination[0]);
         }
 
         private Destination @Nullable [] fixedTargets(String loggerName, LogLevel level) {

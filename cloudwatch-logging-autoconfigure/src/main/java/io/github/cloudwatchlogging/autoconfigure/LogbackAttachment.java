@@ -2,7 +2,6 @@ package io.github.cloudwatchlogging.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
-import java.util.function.BiFunction;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -17,7 +16,6 @@ import io.github.cloudwatchlogging.autoconfigure.LogSystemAttachment.Routing;
 import io.github.cloudwatchlogging.logback.CloudWatchLogsAppender;
 import io.github.cloudwatchlogging.logback.ShipperAppender;
 import io.github.cloudwatchlogging.shipping.EventMessages;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.logging.LogLevel;
@@ -25,11 +23,6 @@ import org.springframework.boot.logging.logback.StructuredLogEncoder;
 
 /** Attaches one {@link ShipperAppender} to Logback's root logger; a {@link CloudWatchLogsAppender} is the user's. */
 final class LogbackAttachment implements LogSystemAttachment {
-
-    /** An event's MDC entry, read only where a route's names hold {mdc:KEY}. */
-    private static final BiFunction<ILoggingEvent, String, @Nullable String> MDC = (event, key) -> event
-        .getMDCPropertyMap()
-        .get(key);
 
     private final MessageFormat format;
 
@@ -70,7 +63,8 @@ final class LogbackAttachment implements LogSystemAttachment {
             existing.stop();
         }
         ShipperAppender appender = new ShipperAppender(routing.shipper(), createEncoder(context),
-                (event) -> routing.targets(event.getLoggerName(), logLevel(event.getLevel()), event, MDC));
+                (event) -> routing.targets(event.getLoggerName(), logLevel(event.getLevel()), event,
+                        ShipperAppender.MDC_VALUE));
         appender.setName(name);
         appender.setContext(context);
         appender.start();

@@ -7,7 +7,6 @@ import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.function.BiFunction;
 
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -48,11 +47,6 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
  * feeds its own shipper through a {@link ShipperAppender}.)
  */
 public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
-
-    /** An event's MDC entry, for {mdc:KEY} in logGroup or logStream. */
-    private static final BiFunction<ILoggingEvent, String, @Nullable String> MDC = (event, key) -> event
-        .getMDCPropertyMap()
-        .get(key);
 
     /** Timestamp, level, thread, logger and message, as Spring Boot's file pattern has them, without colours. */
     public static final String DEFAULT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %5p [%t] %logger{39} : %m%n%ex";
@@ -183,7 +177,7 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
             current.offer(event.getTimeStamp(), encode(event));
             return;
         }
-        Destination target = template.enter(event, MDC, event.getLevel().toString());
+        Destination target = template.enter(event, ShipperAppender.MDC_VALUE, event.getLevel().toString());
         try {
             current.offer(event.getTimeStamp(), encode(event), new Destination[] { target });
         }

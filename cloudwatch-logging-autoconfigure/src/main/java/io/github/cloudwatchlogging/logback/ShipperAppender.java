@@ -1,5 +1,6 @@
 package io.github.cloudwatchlogging.logback;
 
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -18,6 +19,11 @@ import org.jspecify.annotations.Nullable;
  * {@link CloudWatchLogsAppender}.
  */
 public final class ShipperAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
+
+    /** Reads an event's MDC entry, for {mdc:KEY} in a group or stream name; null when missing. */
+    public static final BiFunction<ILoggingEvent, String, @Nullable String> MDC_VALUE = (event, key) -> event
+        .getMDCPropertyMap()
+        .get(key);
 
     private final LogShipper shipper;
 

@@ -101,7 +101,9 @@ public final class DestinationTemplate {
     /**
      * The destination of an event, entered (see {@link Destination#enter}): the caller queues the event for it and
      * then {@link Destination#exit exits} it. Opens it on first use; the default destination when one more would be
-     * too many.
+     * too many. Finding an open one takes no lock; opening one takes the destinations' lock (and, once, a line in the
+     * spool's destinations file, forced to disk), and when {@code maxDestinations} are open, at most every 100 ms,
+     * the ledger's lock to close idle ones.
      * @param mdc the event's MDC (in Log4j2, its context data) by key; null for a missing entry
      * @param level the event's level, for example {@code ERROR}
      */

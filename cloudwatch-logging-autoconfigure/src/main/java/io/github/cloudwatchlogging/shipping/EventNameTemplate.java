@@ -13,10 +13,11 @@ import org.jspecify.annotations.Nullable;
  * A log group or stream name with placeholders evaluated per event: {@code {mdc:KEY}}, {@code {mdc:KEY:-default}}
  * (an MDC entry, in Log4j2 the context data) and {@code {level}}. Parsed once; {@link #evaluate} is what a logging
  * call pays, a walk over the parts and one builder. Values are made valid names: in a group name every character
- * CloudWatch Logs refuses ({@code [.\-_/#A-Za-z0-9]} are allowed) becomes {@code _}; in a stream name {@code :} and
- * {@code *} do; a name is cut at 512 characters, and an empty value takes the default (or {@code _} without one),
- * so an event never produces a name the service would refuse. The literal text around the placeholders is checked
- * once, with the settings (see {@link #literalName}).
+ * CloudWatch Logs refuses ({@code [.\-_/#A-Za-z0-9]} are allowed) becomes {@code _}; in a stream name {@code :},
+ * {@code *}, control characters and braces (so that no value brings a placeholder of its own) do; a name is cut at
+ * 512 characters, and an empty value takes the default (or {@code _} without one), so an event never produces a name
+ * the service would refuse. The literal text around the placeholders is checked once, with the settings (see
+ * {@link #literalName}).
  */
 public final class EventNameTemplate {
 
@@ -130,7 +131,8 @@ public final class EventNameTemplate {
             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
                     || c == '-' || c == '_' || c == '/' || c == '#';
         }
-        return c != ':' && c != '*' && !Character.isISOControl(c) && !Character.isSurrogate(c);
+        // Braces too, so that a value never brings a placeholder of its own ({ecs-task-id} is filled in on the wire).
+        return c != ':' && c != '*' && c != '{' && c != '}' && !Character.isISOControl(c) && !Character.isSurrogate(c);
     }
 
     private String finish(StringBuilder name) {

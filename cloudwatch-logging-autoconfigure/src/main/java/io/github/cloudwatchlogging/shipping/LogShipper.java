@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * call and its retries. The {@link Ledger} settles every accepted event exactly once.
  * <p>
  * Logging threads call {@link #offer}: it never touches the network and never waits, unless the overflow policy is
- * {@link OverflowPolicy#BLOCK}. An event that takes several destinations is encoded once and queued once. A batch
+ * {@link OverflowPolicy#BLOCK}. (Opening a destination named by an event's values, before the offer, takes short
+ * locks: see {@link DestinationTemplate#enter}.) An event that takes several destinations is encoded once and queued once. A batch
  * is sent again only after a call that failed, so a batch the service accepted is never sent twice; only a call
  * whose answer is lost (a timeout) can repeat, as with any client.
  */
@@ -75,7 +76,7 @@ public final class LogShipper {
         this.ledger = new Ledger(this.budget, (this.spool != null) ? this.spool.spool() : null);
         this.queue = new EventQueue(settings, this.budget, this.ledger, this::wakeWorker);
         this.ledger.onSettled(this.queue::signalSpace);
-        this.destinations = new ShipperDestinations(this.ledger, this.budget, this.spool, settings);
+        this.destinations = new ShipperDestinations(this.ledger, this.budget, this.spool, settings, this::wakeWorker);
         DestinationTemplate main = this.destinations.add(Destination.MAIN, settings.logGroup(), settings.logStream(),
                 true);
         this.mainOnly = new Destination[] { main.defaultDestination() };
@@ -160,8 +161,7 @@ public final class LogShipper {
             }
             if (this.spool != null) {
                 this.spool.addRecoveredDestinations((group, stream) -> this.destinations
-                    .add("recovered-" + this.destinations.templates().size(), group, stream, false)
-                    .defaultDestination());
+                    .addRecovered("recovered-" + this.destinations.templates().size(), group, stream));
             }
             Senders pool = new Senders(this.settings, sender, this.ledger,
                     new FailureReports(this.settings, this.diagnostics));
@@ -192,7 +192,9 @@ public final class LogShipper {
 
     /**
      * Queues one event for each of the destinations, encoded once. The array is kept, not copied: pass one that
-     * never changes, of destinations of this shipper, without repeats; an empty one is refused.
+     * never changes, of destinations of this shipper, without repeats; an empty one is refused. A destination a
+     * template opened for an event's values must have been {@link DestinationTemplate#enter entered} by the caller,
+     * and be exited after this returns: else it may be closed under the call.
      */
     public boolean offer(long timestamp, byte[] utf8Message, Destination[] targets) {
         if (targets.length == 0) {
@@ -221,7 +223,14 @@ public final class LogShipper {
                 blockNanos = Math.max(0, blockNanos - (System.nanoTime() - started)); // one block timeout in all
             }
         }
-        DropReason refused = this.queue.offer(new LogEvent(timestamp, message, targets, position), blockNanos);
+        DropReason refused;
+        try {
+            refused = this.queue.offer(new LogEvent(timestamp, message, targets, position), blockNanos);
+        }
+        catch (RuntimeException | Error ex) {
+            // Counted as accepted already: left so, it would never settle, and its destination never close.
+            refused = DropReason.FAILED;
+        }
         if (refused == null) {
             return true;
         }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 import org.jspecify.annotations.Nullable;
@@ -52,7 +53,12 @@ final class ShipperDestinations {
      */
     private volatile long nextCloseAttempt;
 
-    ShipperDestinations(Ledger ledger, Budget budget, @Nullable ShipperSpool spool, ShipperSettings settings) {
+    /** Wakes the worker, so that it starts checking a destination opened for events' values for idleness. */
+    private final Runnable opened;
+
+    ShipperDestinations(Ledger ledger, Budget budget, @Nullable ShipperSpool spool, ShipperSettings settings,
+            Runnable opened) {
+        this.opened = opened;
         this.ledger = ledger;
         this.budget = budget;
         this.spool = spool;
@@ -76,9 +82,21 @@ final class ShipperDestinations {
             throw new IllegalArgumentException("Destination '" + name + "' leads to " + names + ", as '"
                     + existing.name() + "' does: its events would arrive twice");
         }
-        template.defaultDestination(create(template, names, false));
+        template.defaultDestination(create(template, names, false, true));
         this.templates.add(template);
         return template;
+    }
+
+    /**
+     * Adds a pinned destination for what an earlier process left in the spool, named as the spool names it. It is
+     * not found by names: live events of the same names take their own route's destination (the events are
+     * different ones, so none arrives twice), and are counted there.
+     */
+    synchronized Destination addRecovered(String name, String logGroup, String logStream) {
+        DestinationTemplate template = new DestinationTemplate(name, logGroup, logStream, false, this);
+        template.defaultDestination(create(template, new Names(logGroup, logStream), false, false));
+        this.templates.add(template);
+        return template.defaultDestination();
     }
 
     /** An open destination of these names; it may be closing: {@link Destination#enter} tells. */
@@ -91,11 +109,13 @@ final class ShipperDestinations {
      * open and none of them has been idle long enough to close, the template's default destination.
      */
     Destination open(DestinationTemplate template, String logGroup, String logStream) {
-        if (this.closable >= this.maxClosable && System.nanoTime() - this.nextCloseAttempt < 0) {
+        Names names = new Names(logGroup, logStream);
+        // Unless the names are open: then the worker may be undoing a close of theirs, under the lock.
+        if (this.closable >= this.maxClosable && System.nanoTime() - this.nextCloseAttempt < 0
+                && !this.byNames.containsKey(names)) {
             return overflow(template);
         }
         synchronized (this) {
-            Names names = new Names(logGroup, logStream);
             Destination open = this.byNames.get(names);
             if (open != null && open.enter()) {
                 return open; // opened meanwhile, or its closing was undone
@@ -108,9 +128,10 @@ final class ShipperDestinations {
             if (this.closable >= this.maxClosable) {
                 return overflow(template);
             }
-            Destination destination = create(template, names, true);
+            Destination destination = create(template, names, true, true);
             this.closable++;
             destination.enter();
+            this.opened.run();
             return destination;
         }
     }
@@ -121,17 +142,27 @@ final class ShipperDestinations {
         return template.defaultDestination();
     }
 
-    private Destination create(DestinationTemplate template, Names names, boolean closable) {
+    /** @param findable whether {@link #find} finds it by its names */
+    private Destination create(DestinationTemplate template, Names names, boolean closable, boolean findable) {
         Integer free = this.freeIndexes.poll();
         int index = (free != null) ? free : this.nextIndex++;
-        Destination destination = new Destination(template.name(), names.logGroup(), names.logStream(), index,
-                template, closable, template.requestListeners());
-        destination.idleSinceNanos = System.nanoTime();
-        if (this.spool != null) {
-            // Appends a line to the spool's destinations file the first time these names are seen, ever.
-            this.spool.number(destination);
+        Destination destination;
+        try {
+            destination = new Destination(template.name(), names.logGroup(), names.logStream(), index, template,
+                    closable, template.requestListeners());
+            destination.idleSinceNanos = System.nanoTime();
+            if (this.spool != null) {
+                // Appends a line to the spool's destinations file the first time these names are seen, ever.
+                this.spool.number(destination);
+            }
         }
-        this.byNames.put(names, destination);
+        catch (RuntimeException | Error ex) {
+            this.freeIndexes.add(index);
+            throw ex;
+        }
+        if (findable) {
+            this.byNames.put(names, destination);
+        }
         this.all.add(destination);
         return destination;
     }
@@ -220,8 +251,8 @@ final class ShipperDestinations {
                     unsettled += destination.books().unsettled();
                 }
             }
-            long queued = (template == mainTemplate()) ? this.budget.events() - unsettledOfOthers(template)
-                    : unsettled;
+            long queued = (template == mainTemplate())
+                    ? this.budget.events() - unsettledOfOthers((other) -> other.template() != template) : unsettled;
             return sum.snapshot(state, template.logGroup(), template.logStream(), queued, this.budget);
         });
     }
@@ -254,26 +285,19 @@ final class ShipperDestinations {
      * a shipper with one destination reads its queue from the budget, apart from its counters.
      */
     private long queuedEvents(Destination destination) {
-        if (destination != main()) {
-            return destination.books().unsettled();
-        }
-        long others = 0;
-        for (Destination other : this.all) {
-            if (other != destination) {
-                others += other.books().unsettled();
-            }
-        }
-        return this.budget.events() - others;
+        return (destination != main()) ? destination.books().unsettled()
+                : this.budget.events() - unsettledOfOthers((other) -> other != destination);
     }
 
-    private long unsettledOfOthers(DestinationTemplate template) {
-        long others = 0;
-        for (Destination other : this.all) {
-            if (other.template() != template) {
-                others += other.books().unsettled();
+    /** Under the ledger's lock: what the open destinations that are not the given ones hold. */
+    private long unsettledOfOthers(Predicate<Destination> other) {
+        long unsettled = 0;
+        for (Destination destination : this.all) {
+            if (other.test(destination)) {
+                unsettled += destination.books().unsettled();
             }
         }
-        return others;
+        return unsettled;
     }
 
     /** A group and a stream. */

@@ -231,7 +231,14 @@ final class Worker implements Runnable {
      */
     private void closeIdleDestinations() {
         long now = System.nanoTime();
-        if (this.nextIdleCheck == Long.MAX_VALUE || now - this.nextIdleCheck < 0) {
+        if (this.nextIdleCheck == Long.MAX_VALUE) {
+            // Opening one wakes the worker: from then on it checks, until none is open.
+            if (this.destinations.openForEvents() > 0) {
+                this.nextIdleCheck = now + this.idleCheckNanos;
+            }
+            return;
+        }
+        if (now - this.nextIdleCheck < 0) {
             return;
         }
         boolean anyOpen = this.destinations.closeIdle(now);
@@ -336,9 +343,6 @@ final class Worker implements Runnable {
         }
         Batcher batcher = this.batchers.get(index);
         if (batcher == null || !batcher.isFor(destination)) {
-            if (destination.isClosable() && this.nextIdleCheck == Long.MAX_VALUE) {
-                this.nextIdleCheck = System.nanoTime() + this.idleCheckNanos;
-            }
             batcher = Batcher.forSettings(destination, this.settings, this.budget.requestBytesEach());
             this.batchers.set(index, batcher);
         }

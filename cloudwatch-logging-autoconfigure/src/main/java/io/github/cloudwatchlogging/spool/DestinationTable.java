@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class DestinationTable {
 
+    /** Guarded by this object. */
+    private boolean closed;
+
     private final Path file;
 
     private final Map<String, Integer> ids = new HashMap<>();
@@ -75,8 +78,14 @@ final class DestinationTable {
         return (id >= 0 && id < this.names.size()) ? this.names.get(id) : null;
     }
 
-    /** The number of a destination, added (and forced to disk) the first time. */
+    /**
+     * The number of a destination, added (and forced to disk) the first time; -1 once closed, since the directory
+     * may belong to another process by then.
+     */
     synchronized int idOf(String logGroup, String logStream) throws IOException {
+        if (this.closed) {
+            return -1;
+        }
         DestinationName name = new DestinationName(logGroup, logStream);
         Integer id = this.ids.get(name.key());
         if (id != null) {
@@ -105,6 +114,11 @@ final class DestinationTable {
         }
         put(next, name);
         return next;
+    }
+
+    /** No number is added after this: the spool is letting the directory go. */
+    synchronized void close() {
+        this.closed = true;
     }
 
     private void put(int id, DestinationName name) {

@@ -272,6 +272,10 @@ public final class Spool {
             return;
         }
         this.closed = true;
+        SpoolDirectory opened = this.opened;
+        if (opened != null) {
+            opened.table().close(); // a destination opened for an event's values after the stop is not numbered
+        }
         SegmentSupply segments = this.supply;
         boolean ended = segments == null
                 || segments.close(this.settings.sync().interval() != null || this.settings.sync().always());

@@ -118,4 +118,18 @@ class InstanceMetadataTests {
         this.server.verify(1, getRequestedFor(urlEqualTo("/v4/task")));
     }
 
+    /** A name cut at 512 characters for an event's values stays within 512 once the metadata fills it in. */
+    @Test
+    void aNameFilledInWithMetadataIsCutAtTheLimit() {
+        this.server.stubFor(put(urlEqualTo("/latest/api/token")).willReturn(aResponse().withBody("token-1")));
+        this.server.stubFor(get(urlEqualTo("/latest/meta-data/instance-id")).willReturn(aResponse()
+            .withBody("i-0123456789abcdef0")));
+        InstanceMetadata metadata = new InstanceMetadata((name) -> null, this.server.baseUrl());
+        String evaluated = io.github.cloudwatchlogging.shipping.EventNameTemplate.forStream("{instance-id}/{mdc:t}")
+            .evaluate(Map.of("t", "x".repeat(600))::get, "INFO");
+        assertThat(evaluated).hasSize(512);
+        assertThat(LogStreamTemplate.expandMetadataWithinLimit(evaluated, metadata)).hasSize(512)
+            .startsWith("i-0123456789abcdef0/xxx");
+    }
+
 }

@@ -8,7 +8,12 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import java.nio.file.Path;
+
+import io.github.cloudwatchlogging.spool.SpoolSettings;
+import io.github.cloudwatchlogging.spool.SpoolSync;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -186,6 +191,80 @@ class DestinationTemplateTests {
         assertThat(ShipperSettings.logGroupNameProblem("/tenants {mdc:tenant}")).contains("letters, digits");
         assertThat(ShipperSettings.logStreamNameProblem("a:{mdc:tenant}")).contains("':'");
         assertThat(ShipperSettings.logGroupNameProblem("/tenants/{mdc:tenant:-not valid}")).isNull();
+    }
+
+    /**
+     * Review finding: a tenant whose events an earlier process left in the spool, logged again before the start,
+     * made the start throw (the recovered destination "led to the same stream"); without the early event, the
+     * tenant's live events went to the recovered destination, pinned and counted under it.
+     */
+    @Test
+    void aTenantWhoseEventsTheSpoolKeptShipsItsLiveEventsThroughItsOwnRoute(@TempDir Path spool) {
+        ShipperSettingsBuilder settings = settings("s/{mdc:tenant:-shared}").shutdownTimeout(Duration.ofMillis(300))
+            .spool(new SpoolSettings(spool, 8L * 1024 * 1024, SpoolSync.NONE));
+        LogShipper first = this.shippers.create(settings);
+        log(first, first.mainTemplate(), Map.of("tenant", "acme"), "left behind");
+        assertThat(first.stop().leftInSpool()).isEqualTo(1);
+
+        LogShipper second = this.shippers.create(settings);
+        log(second, second.mainTemplate(), Map.of("tenant", "acme"), "before the start");
+        RecordingSender sender = RecordingSender.acceptingAll();
+        second.start(sender);
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.spoolStatistics().recovered() == 1);
+        log(second, second.mainTemplate(), Map.of("tenant", "acme"), "after the start");
+        assertThat(second.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        assertThat(sent(sender)).containsExactlyInAnyOrder("s/acme / left behind", "s/acme / before the start",
+                "s/acme / after the start");
+        assertThat(second.statistics().sent()).as("live events count under their own route").isEqualTo(2);
+    }
+
+    /**
+     * Review finding: a logging call that found its open destination in the middle of the worker's attempt to close
+     * it (undone, since it held events) went to the default destination, counted as overflowed, when
+     * max-destinations were open and a close had been attempted in the last 100 ms.
+     */
+    @Test
+    void anOpenDestinationCaughtInAnUndoneCloseStillTakesItsEvent() throws InterruptedException {
+        LogShipper shipper = this.shippers.create(settings("s/{mdc:t:-shared}").maxDestinations(1));
+        shipper.start(RecordingSender.acceptingAll());
+        DestinationTemplate template = shipper.mainTemplate();
+        Destination x = template.enter(Map.of("t", "x")::get, "INFO");
+        x.exit();
+        Destination y = template.enter(Map.of("t", "y")::get, "INFO"); // one too many: a close attempt is made
+        y.exit();
+        assertThat(y).isSameAs(shipper.mainDestination());
+        assertThat(x.tryClose()).isTrue(); // the worker's close, about to find x's events unsettled and undo it
+        Object lock = destinationsOf(shipper);
+        CountDownLatch closing = new CountDownLatch(1);
+        Thread worker = new Thread(() -> {
+            synchronized (lock) { // the worker holds the destinations' lock while it closes
+                closing.countDown();
+                try {
+                    Thread.sleep(200);
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                x.reopen();
+            }
+        });
+        worker.start();
+        assertThat(closing.await(5, TimeUnit.SECONDS)).isTrue();
+        Destination again = template.enter(Map.of("t", "x")::get, "INFO");
+        again.exit();
+        assertThat(again).isSameAs(x);
+        assertThat(template.overflowed()).isEqualTo(1);
+    }
+
+    private static Object destinationsOf(LogShipper shipper) {
+        try {
+            java.lang.reflect.Field field = LogShipper.class.getDeclaredField("destinations");
+            field.setAccessible(true);
+            return field.get(shipper);
+        }
+        catch (ReflectiveOperationException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
 }

@@ -21,6 +21,20 @@ class SpoolFilesTests {
     @TempDir
     Path directory;
 
+    /**
+     * Review finding: a destination opened for an event's values after the stop still added a line to the file of a
+     * directory the spool had let go (and another process may have taken).
+     */
+    @Test
+    void aClosedSpoolNumbersNoNewDestination() throws IOException {
+        Spool spool = Spool.open(new SpoolSettings(this.directory, 4L * 1024 * 1024, SpoolSync.NONE), (m) -> { });
+        assertThat(spool.destinationId("group", "stream")).isEqualTo(0);
+        spool.close();
+        String before = Files.readString(this.directory.resolve("destinations"));
+        assertThat(spool.destinationId("group", "tenant-after-the-stop")).isEqualTo(-1);
+        assertThat(Files.readString(this.directory.resolve("destinations"))).isEqualTo(before);
+    }
+
     @Test
     void aTornLastLineOfTheDestinationsFileIsCutOffBeforeTheNextIsAppended() throws IOException {
         // Review finding: a torn line "1<TAB>group<TAB>stre" parsed as a destination, and the next line was appended
