@@ -45,7 +45,7 @@ final class Worker implements Runnable {
 
     private final RateLimitedDiagnostics diagnostics;
 
-    private final List<Batcher> batchers = new ArrayList<>();
+    private final BatcherSlots batchers;
 
     private final Utf8Check utf8;
 
@@ -78,6 +78,7 @@ final class Worker implements Runnable {
         this.drained = drained;
         this.diagnostics = diagnostics;
         this.delayNanos = settings.batchDelay().toNanos();
+        this.batchers = new BatcherSlots(settings, budget.requestBytesEach());
         this.idleCheckNanos = Math.min(IDLE_CHECK_NANOS, Math.max(1, settings.destinationIdleTimeout().toNanos() / 2));
         this.utf8 = new Utf8Check();
     }
@@ -120,7 +121,7 @@ final class Worker implements Runnable {
             this.ledger.completeWhenSettled(this.nextSequence - 1, flush);
         }
         if (stopping) {
-            if (this.queue.waitingEvents() == 0 && allEmpty()) {
+            if (this.queue.waitingEvents() == 0 && this.batchers.allEmpty()) {
                 return true;
             }
             // A logging call that reserved before the stop has not enqueued yet: it will in a moment.
@@ -175,7 +176,7 @@ final class Worker implements Runnable {
                     batched++;
                     continue;
                 }
-                Batcher batcher = batcher(target);
+                Batcher batcher = this.batchers.of(target);
                 Batch completed = batcher.add(event, this.nextSequence);
                 batched++;
                 if (completed != null) {
@@ -218,8 +219,8 @@ final class Worker implements Runnable {
 
     private void cutDue(boolean all) {
         long now = System.nanoTime();
-        for (Batcher batcher : this.batchers) {
-            if (batcher != null && !batcher.isEmpty() && (all || now - batcher.firstAddedNanos() >= this.delayNanos)) {
+        for (Batcher batcher : this.batchers.pending()) {
+            if (all || now - batcher.firstAddedNanos() >= this.delayNanos) {
                 send(batcher.take(this.nextSequence));
             }
         }
@@ -242,12 +243,7 @@ final class Worker implements Runnable {
             return;
         }
         boolean anyOpen = this.destinations.closeIdle(now);
-        for (int i = 0; i < this.batchers.size(); i++) {
-            Batcher batcher = this.batchers.get(i);
-            if (batcher != null && batcher.isEmpty() && batcher.isForClosedDestination()) {
-                this.batchers.set(i, null);
-            }
-        }
+        this.batchers.forgetClosed();
         this.nextIdleCheck = anyOpen ? now + this.idleCheckNanos : Long.MAX_VALUE;
     }
 
@@ -278,13 +274,11 @@ final class Worker implements Runnable {
         long needPutBytes = Long.MAX_VALUE;
         long needRequestBytes = Long.MAX_VALUE;
         long due = Long.MAX_VALUE;
-        for (Batcher batcher : this.batchers) {
-            if (batcher != null && !batcher.isEmpty()) {
-                needEvents = Math.min(needEvents, batcher.roomForEvents());
-                needPutBytes = Math.min(needPutBytes, batcher.roomForPutBytes());
-                needRequestBytes = Math.min(needRequestBytes, batcher.roomForRequestBytes());
-                due = Math.min(due, batcher.firstAddedNanos() + this.delayNanos);
-            }
+        for (Batcher batcher : this.batchers.pending()) {
+            needEvents = Math.min(needEvents, batcher.roomForEvents());
+            needPutBytes = Math.min(needPutBytes, batcher.roomForPutBytes());
+            needRequestBytes = Math.min(needRequestBytes, batcher.roomForRequestBytes());
+            due = Math.min(due, batcher.firstAddedNanos() + this.delayNanos);
         }
         if (!this.flushRequests.isEmpty() || this.budget.isClosed()) {
             return;
@@ -314,39 +308,14 @@ final class Worker implements Runnable {
         }
     }
 
-    private boolean allEmpty() {
-        for (Batcher batcher : this.batchers) {
-            if (batcher != null && !batcher.isEmpty()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The stop gave up: what is batched or still queued is counted as undelivered. */
     private void dropEverythingHeld() {
-        for (Batcher batcher : this.batchers) {
-            if (batcher != null && !batcher.isEmpty()) {
-                Batch batch = batcher.take(this.nextSequence++);
-                this.ledger.cut(batch);
-                this.ledger.settleDropped(batch, DropReason.SHUTDOWN_TIMEOUT);
-            }
+        for (Batcher batcher : this.batchers.pending()) {
+            Batch batch = batcher.take(this.nextSequence++);
+            this.ledger.cut(batch);
+            this.ledger.settleDropped(batch, DropReason.SHUTDOWN_TIMEOUT);
         }
         this.queue.settleAllWaiting(DropReason.SHUTDOWN_TIMEOUT, ANNOUNCED_WAIT_NANOS);
-    }
-
-    /** The destination's batcher; a slot a closed destination left holds its empty batcher until replaced here. */
-    private Batcher batcher(Destination destination) {
-        int index = destination.index();
-        while (this.batchers.size() <= index) {
-            this.batchers.add(null);
-        }
-        Batcher batcher = this.batchers.get(index);
-        if (batcher == null || !batcher.isFor(destination)) {
-            batcher = Batcher.forSettings(destination, this.settings, this.budget.requestBytesEach());
-            this.batchers.set(index, batcher);
-        }
-        return batcher;
     }
 
 }
