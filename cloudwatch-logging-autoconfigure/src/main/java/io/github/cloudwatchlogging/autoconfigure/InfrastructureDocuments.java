@@ -23,8 +23,9 @@ import org.springframework.boot.json.JsonWriter;
  * JSON syntax, which {@code terraform} reads from a {@code .tf.json} file like HCL).
  * <p>
  * Every placeholder of a group or stream template is written as {@code *} (its value differs between processes,
- * days, instances or events), and a group named per event is left to the application to create; the account is {@code *} (the application does not know it), the region the one the client uses,
- * else {@code *}, and the partition the region's. Written once, from the settings the shipper started with.
+ * days, instances or events), and a group named per event is left to the application to create; the account is
+ * {@code *} (the application does not know it), the region the one the client uses, else {@code *}, and the
+ * partition the region's. Written once, from the settings the shipper started with.
  */
 public final class InfrastructureDocuments {
 

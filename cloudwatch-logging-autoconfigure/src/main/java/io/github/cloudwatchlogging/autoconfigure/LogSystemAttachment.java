@@ -94,12 +94,13 @@ interface LogSystemAttachment {
             if (!this.perEvent) {
                 return fixedTargets(loggerName, level);
             }
-            List<Destination> targets = new ArrayList<>(2);
+            List<Destination> targets = null;
             try {
                 for (Route route : this.routes) {
                     if (!route.takes(loggerName, level)) {
                         continue;
                     }
+                    targets = (targets != null) ? targets : new ArrayList<>(this.routes.size());
                     Destination destination = route.template().enter(event, mdc, level.name());
                     if (targets.contains(destination)) {
                         destination.exit(); // two routes whose values lead to one stream: the event goes there once
@@ -111,10 +112,12 @@ interface LogSystemAttachment {
             }
             catch (RuntimeException | Error ex) {
                 // A value that cannot be read: whatever was entered is exited, or it could never close.
-                targets.forEach(Destination::exit);
+                if (targets != null) {
+                    targets.forEach(Destination::exit);
+                }
                 throw ex;
             }
-            return targets.isEmpty() ? null : targets.toArray(new Destination[0]);
+            return (targets != null) ? targets.toArray(new Destination[0]) : null;
         }
 
         private Destination @Nullable [] fixedTargets(String loggerName, LogLevel level) {

@@ -59,7 +59,8 @@ public class CloudWatchLoggingMetrics implements MeterBinder {
      */
     private void bindOpenDestinations(MeterRegistry registry) {
         Gauge.builder("cloudwatch.logging.destinations.open", this.shipping,
-                CloudWatchLogShipping::destinationsOpenForEvents).description("Destinations open for events' values ({mdc:KEY} or {level} in a name)")
+                CloudWatchLogShipping::destinationsOpenForEvents)
+            .description("Destinations open for events' values ({mdc:KEY} or {level} in a name)")
             .baseUnit("destinations")
             .register(registry);
         List<String> all = new ArrayList<>();
@@ -67,7 +68,8 @@ public class CloudWatchLoggingMetrics implements MeterBinder {
         all.addAll(this.routes);
         for (String route : all) {
             FunctionCounter.builder("cloudwatch.logging.destinations.overflowed", this.shipping,
-                    (shipping) -> shipping.overflowed(route)).description("Events sent to their route's default destination because max-destinations were open")
+                    (shipping) -> shipping.overflowed(route))
+                .description("Events sent to their route's default destination because max-destinations were open")
                 .baseUnit("events")
                 .tag("route", route)
                 .register(registry);

@@ -17,6 +17,13 @@ final class BatcherSlots {
 
     private final List<Batcher> slots = new ArrayList<>();
 
+    /**
+     * Batchers replaced while they still held events, kept until cut. It never happens if the books are right (a
+     * slot is reused only once nothing of its destination is unsettled); if they were not, dropping those events
+     * silently would hold every later flush.
+     */
+    private final List<Batcher> orphans = new ArrayList<>(0);
+
     /** Reused by {@link #pending}. */
     private final List<Batcher> pending = new ArrayList<>();
 
@@ -33,13 +40,19 @@ final class BatcherSlots {
         }
         Batcher batcher = this.slots.get(index);
         if (batcher == null || !batcher.isFor(destination)) {
+            if (batcher != null && !batcher.isEmpty()) {
+                this.orphans.add(batcher);
+            }
             batcher = Batcher.forSettings(destination, this.settings, this.maxRequestBytes);
             this.slots.set(index, batcher);
         }
         return batcher;
     }
 
-    /** The batchers holding events, in a list reused by the next call. */
+    /**
+     * The batchers holding events, in a list reused by the next call: iterate it before calling again, and take
+     * from the batchers, never add to them, while iterating.
+     */
     List<Batcher> pending() {
         this.pending.clear();
         for (Batcher batcher : this.slots) {
@@ -47,11 +60,18 @@ final class BatcherSlots {
                 this.pending.add(batcher);
             }
         }
+        this.orphans.removeIf(Batcher::isEmpty);
+        this.pending.addAll(this.orphans);
         return this.pending;
     }
 
     boolean allEmpty() {
-        return pending().isEmpty();
+        for (Batcher batcher : this.slots) {
+            if (batcher != null && !batcher.isEmpty()) {
+                return false;
+            }
+        }
+        return this.orphans.stream().allMatch(Batcher::isEmpty);
     }
 
     /** Lets go of the batchers of closed destinations, so that their memory does not wait for the slot's reuse. */

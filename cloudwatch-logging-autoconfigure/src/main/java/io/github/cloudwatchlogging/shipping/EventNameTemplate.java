@@ -25,16 +25,43 @@ public final class EventNameTemplate {
 
     private static final int MAX_NAME = 512;
 
+    /** The most an instance metadata placeholder grows by once filled in (an ECS task id: 32 characters for 13). */
+    private static final int METADATA_GROWTH = 24;
+
     private final String template;
 
     private final boolean group;
 
     private final List<Part> parts;
 
+    /**
+     * How many characters the values may take in all: what the literal text leaves of the 512, less what instance
+     * metadata placeholders in it may grow by once filled in on the wire, so that cutting a long value never cuts
+     * the text after it.
+     */
+    private final int valueBudget;
+
     private EventNameTemplate(String template, boolean group, List<Part> parts) {
         this.template = template;
         this.group = group;
         this.parts = parts;
+        int literal = 0;
+        int metadataPlaceholders = 0;
+        for (Part part : parts) {
+            if (part.text() != null) {
+                literal += part.text().length();
+                metadataPlaceholders += count(part.text(), "{ecs-task-id}") + count(part.text(), "{instance-id}");
+            }
+        }
+        this.valueBudget = Math.max(0, MAX_NAME - literal - METADATA_GROWTH * metadataPlaceholders);
+    }
+
+    private static int count(String text, String placeholder) {
+        int count = 0;
+        for (int at = text.indexOf(placeholder); at >= 0; at = text.indexOf(placeholder, at + 1)) {
+            count++;
+        }
+        return count;
     }
 
     /** A template for log group names. */
@@ -91,6 +118,7 @@ public final class EventNameTemplate {
      */
     public <E> String evaluate(E event, BiFunction<E, String, @Nullable String> mdc, String level) {
         StringBuilder name = new StringBuilder(this.template.length() + 16);
+        int valueRoom = this.valueBudget;
         for (Part part : this.parts) {
             if (part.text() != null) {
                 name.append(part.text());
@@ -100,7 +128,7 @@ public final class EventNameTemplate {
             if (value == null || value.isEmpty()) {
                 value = (part.fallback() != null && !part.fallback().isEmpty()) ? part.fallback() : "_";
             }
-            appendValid(name, value);
+            valueRoom -= appendValid(name, value, valueRoom);
         }
         return finish(name);
     }
@@ -119,11 +147,14 @@ public final class EventNameTemplate {
         return name.toString();
     }
 
-    private void appendValid(StringBuilder name, String value) {
-        for (int i = 0; i < value.length() && name.length() < MAX_NAME; i++) {
+    /** Appends at most {@code room} characters of the value, each made valid; returns how many. */
+    private int appendValid(StringBuilder name, String value, int room) {
+        int length = Math.min(value.length(), room);
+        for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
             name.append(isValid(c) ? c : '_');
         }
+        return length;
     }
 
     private boolean isValid(char c) {

@@ -121,7 +121,13 @@ final class EventQueue {
         // Only a parked worker is woken, once: a call never pays for a wake-up nobody waits for.
         if (this.workerParked.get() && this.wakeThreshold.isReachedBy(waitingNow)
                 && this.workerParked.compareAndSet(true, false)) {
-            this.wakeWorker.run();
+            try {
+                this.wakeWorker.run();
+            }
+            catch (RuntimeException | Error ex) {
+                // Queued already, so the caller must not count it refused; the next call tries the wake-up again.
+                this.workerParked.set(true);
+            }
         }
         return true;
     }

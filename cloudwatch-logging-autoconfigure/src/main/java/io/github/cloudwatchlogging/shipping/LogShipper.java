@@ -20,9 +20,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Logging threads call {@link #offer}: it never touches the network and never waits, unless the overflow policy is
  * {@link OverflowPolicy#BLOCK}. (Opening a destination named by an event's values, before the offer, takes short
- * locks: see {@link DestinationTemplate#enter}.) An event that takes several destinations is encoded once and queued once. A batch
- * is sent again only after a call that failed, so a batch the service accepted is never sent twice; only a call
- * whose answer is lost (a timeout) can repeat, as with any client.
+ * locks: see {@link DestinationTemplate#enter}.) An event that takes several destinations is encoded once and queued
+ * once. A batch is sent again only after a call that failed, so a batch the service accepted is never sent twice;
+ * only a call whose answer is lost (a timeout) can repeat, as with any client.
  */
 public final class LogShipper {
 

@@ -54,11 +54,11 @@ final class ShipperDestinations {
     private volatile long nextCloseAttempt;
 
     /** Wakes the worker, so that it starts checking a destination opened for events' values for idleness. */
-    private final Runnable opened;
+    private final Runnable onOpened;
 
     ShipperDestinations(Ledger ledger, Budget budget, @Nullable ShipperSpool spool, ShipperSettings settings,
-            Runnable opened) {
-        this.opened = opened;
+            Runnable onOpened) {
+        this.onOpened = onOpened;
         this.ledger = ledger;
         this.budget = budget;
         this.spool = spool;
@@ -111,8 +111,9 @@ final class ShipperDestinations {
     Destination open(DestinationTemplate template, String logGroup, String logStream) {
         Names names = new Names(logGroup, logStream);
         // Unless the names are open: then the worker may be undoing a close of theirs, under the lock.
-        if (this.closable >= this.maxClosable && System.nanoTime() - this.nextCloseAttempt < 0
-                && !this.byNames.containsKey(names)) {
+        // (The map first: a close takes the count down before it takes the names out of the map.)
+        if (!this.byNames.containsKey(names) && this.closable >= this.maxClosable
+                && System.nanoTime() - this.nextCloseAttempt < 0) {
             return overflow(template);
         }
         synchronized (this) {
@@ -130,8 +131,8 @@ final class ShipperDestinations {
             }
             Destination destination = create(template, names, true, true);
             this.closable++;
+            this.onOpened.run(); // before entering: should it throw, nothing is left entered
             destination.enter();
-            this.opened.run();
             return destination;
         }
     }
@@ -142,7 +143,10 @@ final class ShipperDestinations {
         return template.defaultDestination();
     }
 
-    /** @param findable whether {@link #find} finds it by its names */
+    /**
+     * @param closable whether it was opened for an event's values (and may be closed), rather than pinned
+     * @param findable whether {@link #find} finds it by its names (not so a recovered one)
+     */
     private Destination create(DestinationTemplate template, Names names, boolean closable, boolean findable) {
         Integer free = this.freeIndexes.poll();
         int index = (free != null) ? free : this.nextIndex++;
@@ -204,9 +208,9 @@ final class ShipperDestinations {
             destination.reopen();
             return;
         }
+        this.closable--; // before the names leave the map: see open()
         this.byNames.remove(new Names(destination.logGroup(), destination.logStream()), destination);
         this.freeIndexes.add(destination.index());
-        this.closable--;
     }
 
     Destination main() {
@@ -227,7 +231,7 @@ final class ShipperDestinations {
     }
 
     /** How many destinations opened for an event's values are open. */
-    synchronized int openForEvents() {
+    int openForEvents() {
         return this.closable;
     }
 

@@ -61,7 +61,7 @@ final class ShipperSpool {
         for (int id : this.spool.destinationsToRecover()) {
             DestinationName name = this.spool.destination(id);
             if (name != null && !this.byId.containsKey(id)) {
-                number(add.apply(name.logGroup(), name.logStream()));
+                add.apply(name.logGroup(), name.logStream()); // numbered as it is added
             }
         }
     }

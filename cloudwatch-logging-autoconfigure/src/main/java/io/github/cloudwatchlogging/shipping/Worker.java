@@ -15,7 +15,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Worker implements Runnable {
 
-
     /**
      * How long a stop that gave up waits for calls that reserved before it to enqueue (a few instructions each,
      * unless their thread is descheduled); part of the margin a stop may take beyond its timeout.

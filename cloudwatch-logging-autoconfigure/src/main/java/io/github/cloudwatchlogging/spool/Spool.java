@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -58,6 +59,8 @@ public final class Spool {
     private volatile @Nullable String writeFailure;
 
     private volatile boolean closed;
+
+    private final AtomicBoolean namingFailed = new AtomicBoolean();
 
     private Spool(SpoolSettings settings, Consumer<String> warnings) {
         this.settings = settings;
@@ -117,8 +120,12 @@ public final class Spool {
             return directory.table().idOf(logGroup, logStream);
         }
         catch (IOException ex) {
-            this.warnings.accept("The spool at " + this.directory + " cannot name the destination " + logGroup + " / "
-                    + logStream + " (" + ex.getMessage() + "); its events are shipped from memory only");
+            // Once per spool: past the file's limit, every new name would say it again.
+            if (this.namingFailed.compareAndSet(false, true)) {
+                this.warnings.accept("The spool at " + this.directory + " cannot name the destination " + logGroup
+                        + " / " + logStream + " (" + ex.getMessage() + "); its events, and those of any other "
+                        + "destination it cannot name, are shipped from memory only");
+            }
             return -1;
         }
     }

@@ -121,4 +121,23 @@ class BatcherTests {
         assertThat(batches).extracting(Batch::size).containsExactly(1, 1);
     }
 
+    /**
+     * A slot reused while its batcher still held events (never, if the books are right) keeps those events to be
+     * cut, rather than dropping them unsettled (second review).
+     */
+    @Test
+    void aSlotReusedWhileItsBatcherHoldsEventsKeepsThem() {
+        ShipperSettings settings = ShipperSettings.builder("group", "stream").build();
+        BatcherSlots slots = new BatcherSlots(settings, Long.MAX_VALUE);
+        Destination first = new Destination("main", "group", "first", 0);
+        Destination second = new Destination("main", "group", "second", 0);
+        slots.of(first).add(new LogEvent(System.currentTimeMillis(), new byte[] { 'a' }), 0);
+        slots.of(second);
+        assertThat(slots.pending()).hasSize(1);
+        assertThat(slots.allEmpty()).isFalse();
+        slots.pending().get(0).take(0);
+        assertThat(slots.allEmpty()).isTrue();
+        assertThat(slots.pending()).isEmpty();
+    }
+
 }
