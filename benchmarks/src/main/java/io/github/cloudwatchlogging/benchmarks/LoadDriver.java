@@ -40,12 +40,17 @@ public final class LoadDriver {
         boolean quick = Arrays.asList(args).contains("--quick");
         boolean steadyOnly = Arrays.asList(args).contains("--steady-only");
         boolean endToEndOnly = Arrays.asList(args).contains("--end-to-end-only");
+        boolean startupOnly = Arrays.asList(args).contains("--startup-only");
         LoadDriver driver = new LoadDriver(quick);
         System.out.printf("Machine: %d cores, %s, %s %s; %s run%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"), System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 quick ? "quick (figures not meaningful)" : "full");
         if (endToEndOnly) {
             driver.endToEnd();
+            return;
+        }
+        if (startupOnly) {
+            driver.startup();
             return;
         }
         driver.steadyRate();
