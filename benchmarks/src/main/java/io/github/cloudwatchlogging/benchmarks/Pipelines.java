@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BiFunction;
 
 import ch.qos.logback.classic.AsyncAppender;
@@ -15,6 +16,7 @@ import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.status.Status;
 import org.slf4j.MDC;
 import io.github.cloudwatchlogging.logback.ShipperAppender;
 import io.github.cloudwatchlogging.shipping.Destination;
@@ -47,10 +49,23 @@ final class Pipelines {
     /** A pipeline: the logger to call, and what to do when done. */
     record Pipeline(String name, Logger logger, LoggerContext context, LogShipper shipper) {
 
+        /**
+         * Stops it, and fails if Logback reported an error on the way: an appender that throws on every call (as
+         * AsyncAppender did here while the contexts had no MDC adapter) looks fast and delivers nothing.
+         */
         void stop() {
+            List<Status> errors = this.context.getStatusManager()
+                .getCopyOfStatusList()
+                .stream()
+                .filter((status) -> status.getLevel() == Status.ERROR)
+                .toList();
             this.context.stop();
             if (this.shipper != null) {
                 this.shipper.stop();
+            }
+            if (!errors.isEmpty()) {
+                throw new IllegalStateException("The " + this.name + " pipeline reported " + errors.size()
+                        + " errors; its figures are void. First: " + errors.get(0), errors.get(0).getThrowable());
             }
         }
 
