@@ -77,7 +77,7 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
         Map<String, ShipperSettings> routes = CloudWatchLoggingSettings.createRoutes(this.properties,
                 this.environment, settings);
         CloudWatchLoggingInstallation current = CloudWatchLoggingInstallation.install(settings, routes,
-                this.properties, user());
+                CloudWatchLoggingSettings.metricsStream(this.properties, this.environment), this.properties, user());
         if (current == null) {
             return;
         }
@@ -102,6 +102,40 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
      */
     public @Nullable InfrastructureDocuments infrastructure() {
         return this.infrastructure;
+    }
+
+    /**
+     * The CloudWatch namespace of the metrics (logging.cloudwatch.metrics.namespace), its placeholders expanded.
+     * @throws InvalidCloudWatchLoggingPropertiesException when CloudWatch would refuse it
+     */
+    public String metricsNamespace() {
+        String property = CloudWatchLoggingProperties.PREFIX + ".metrics.namespace";
+        String namespace;
+        try {
+            namespace = LogStreamTemplate.preview(LogStreamTemplate.expandLocal(
+                    this.properties.getMetrics().getNamespace(),
+                    this.environment.getProperty("spring.application.name"), System::getenv));
+        }
+        catch (IllegalArgumentException ex) {
+            throw new InvalidCloudWatchLoggingPropertiesException(List.of(property + ": " + ex.getMessage()));
+        }
+        if (namespace.isBlank() || namespace.length() > 255 || namespace.startsWith("AWS/")
+                || namespace.startsWith(":") || !namespace.chars().allMatch((c) -> c >= ' ' && c < 127)) {
+            throw new InvalidCloudWatchLoggingPropertiesException(List.of(property + ": '" + namespace
+                    + "' is not a namespace CloudWatch takes: 1 to 255 ASCII characters, not starting with 'AWS/' "
+                    + "or ':'"));
+        }
+        return namespace;
+    }
+
+    /**
+     * Queues one document of the metrics (logging.cloudwatch.metrics.*) for their stream; false when it was not
+     * queued (counted in that destination's figures), or when metrics are off or nothing is installed.
+     */
+    public boolean offerMetrics(long timestamp, byte[] document) {
+        CloudWatchLoggingInstallation current = this.installation;
+        Destination[] metrics = (current != null) ? current.metricsDestination() : null;
+        return metrics != null && current.shipper().offer(timestamp, document, metrics);
     }
 
     /** Whether this context ships through the installed appender (false when the user declared their own). */

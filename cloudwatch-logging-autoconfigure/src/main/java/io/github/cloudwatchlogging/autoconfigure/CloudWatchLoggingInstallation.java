@@ -11,6 +11,7 @@ import java.util.function.Function;
 
 import io.github.cloudwatchlogging.autoconfigure.LogSystemAttachment.Route;
 import io.github.cloudwatchlogging.autoconfigure.LogSystemAttachment.Routing;
+import io.github.cloudwatchlogging.shipping.Destination;
 import io.github.cloudwatchlogging.shipping.DestinationTemplate;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.PutLogEventsSender;
@@ -41,6 +42,9 @@ public final class CloudWatchLoggingInstallation {
 
     private final Map<String, DestinationTemplate> routes;
 
+    /** The destination of the metrics' documents, alone; null while they are off. */
+    private final Destination @Nullable [] metricsDestination;
+
     /**
      * The application contexts using it, by identity; guarded by the class. The early listener counts a starting
      * application by its environment, the only thing it has, and swaps in the context once it exists (two
@@ -49,11 +53,12 @@ public final class CloudWatchLoggingInstallation {
     private final Set<Object> users = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private CloudWatchLoggingInstallation(LogShipper shipper, LogSystemAttachment attachment, Routing routing,
-            Map<String, DestinationTemplate> routes) {
+            Map<String, DestinationTemplate> routes, Destination @Nullable [] metricsDestination) {
         this.shipper = shipper;
         this.attachment = attachment;
         this.routing = routing;
         this.routes = routes;
+        this.metricsDestination = metricsDestination;
     }
 
     /** The running installation, or null when none is. */
@@ -71,7 +76,8 @@ public final class CloudWatchLoggingInstallation {
      * @throws InvalidCloudWatchLoggingPropertiesException when the format is one the logging system cannot build
      */
     static synchronized @Nullable CloudWatchLoggingInstallation install(ShipperSettings settings,
-            Map<String, ShipperSettings> routeSettings, CloudWatchLoggingProperties properties, Object user) {
+            Map<String, ShipperSettings> routeSettings, @Nullable String metricsStream,
+            CloudWatchLoggingProperties properties, Object user) {
         MessageFormat format = new MessageFormat(properties.getFormat(), properties.getPattern());
         LogSystemAttachment attachment = LogSystemAttachment.detect(format);
         if (attachment == null || attachment.hasUserAppender()) {
@@ -90,8 +96,12 @@ public final class CloudWatchLoggingInstallation {
                 templates.put(name, template);
                 routes.add(new Route(template, configured.getLevel(), List.copyOf(configured.getLoggers())));
             });
+            // The metrics' documents go to a stream of the main group (its default, if it is named per event).
+            Destination[] metrics = (metricsStream != null) ? new Destination[] { shipper.addDestination(
+                    CloudWatchLoggingSettings.METRICS_ROUTE, shipper.mainDestination().logGroup(), metricsStream) }
+                    : null;
             installation = new CloudWatchLoggingInstallation(shipper, attachment, new Routing(shipper, routes),
-                    Collections.unmodifiableMap(templates));
+                    Collections.unmodifiableMap(templates), metrics);
             current = installation;
         }
         installation.attachment.attach(installation.routing);
@@ -121,6 +131,11 @@ public final class CloudWatchLoggingInstallation {
 
     public LogShipper shipper() {
         return this.shipper;
+    }
+
+    /** The destination of the metrics' documents, alone in an array to offer with; null while they are off. */
+    Destination @Nullable [] metricsDestination() {
+        return this.metricsDestination;
     }
 
     /** The destinations of each route, by route name. */

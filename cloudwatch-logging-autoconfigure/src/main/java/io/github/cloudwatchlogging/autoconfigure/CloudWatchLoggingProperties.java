@@ -121,6 +121,12 @@ public class CloudWatchLoggingProperties {
     private final Spool spool = new Spool();
 
     /**
+     * The application's Micrometer meters published as CloudWatch metrics through the log stream, in Embedded
+     * Metric Format.
+     */
+    private final Metrics metrics = new Metrics();
+
+    /**
      * Further destinations for chosen events, by route name: events of the route's loggers at or above its level go
      * to its group or stream as well, batched and counted on their own.
      */
@@ -371,6 +377,10 @@ public class CloudWatchLoggingProperties {
         return this.health;
     }
 
+    public Metrics getMetrics() {
+        return this.metrics;
+    }
+
     public Spool getSpool() {
         return this.spool;
     }
@@ -406,6 +416,67 @@ public class CloudWatchLoggingProperties {
     /** Whether shipping is on: enabled and a log group set. */
     boolean isActive() {
         return this.enabled && this.logGroup != null && !this.logGroup.isBlank();
+    }
+
+    /**
+     * The meters as Embedded Metric Format documents, shipped like any event: CloudWatch extracts the metrics from
+     * them, at the price of the log bytes, without a PutMetricData call.
+     */
+    public static class Metrics {
+
+        /**
+         * Whether to publish the application's meters (Micrometer's, when it is present) as CloudWatch metrics.
+         */
+        private boolean enabled;
+
+        /**
+         * CloudWatch namespace of the metrics, with the placeholders of log-stream that need no metadata ({app},
+         * {hostname}, {env:NAME}, ...).
+         */
+        private String namespace = "{app}";
+
+        /**
+         * How often the meters are published; each publication covers one step.
+         */
+        private Duration step = Duration.ofMinutes(1);
+
+        /**
+         * Log stream of the documents, in the main log group, with the placeholders of log-stream.
+         */
+        private String logStream = "{app}/{hostname}/metrics";
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getNamespace() {
+            return this.namespace;
+        }
+
+        public void setNamespace(String namespace) {
+            this.namespace = namespace;
+        }
+
+        public Duration getStep() {
+            return this.step;
+        }
+
+        public void setStep(Duration step) {
+            this.step = step;
+        }
+
+        public String getLogStream() {
+            return this.logStream;
+        }
+
+        public void setLogStream(String logStream) {
+            this.logStream = logStream;
+        }
+
     }
 
     /**

@@ -60,6 +60,34 @@ final class CloudWatchLoggingSettings {
         return (spool != null) ? settings.toBuilder().spool(spool).build() : settings;
     }
 
+    /** The name of the destination of the metrics' documents, which no route may take while they are on. */
+    static final String METRICS_ROUTE = "metrics";
+
+    /**
+     * The stream of the metrics' documents, local placeholders expanded (metadata ones stay, for the sender); null
+     * while metrics are off.
+     * @throws InvalidCloudWatchLoggingPropertiesException naming the property
+     */
+    static @Nullable String metricsStream(CloudWatchLoggingProperties properties, Environment environment) {
+        CloudWatchLoggingProperties.Metrics metrics = properties.getMetrics();
+        if (!metrics.isEnabled()) {
+            return null;
+        }
+        String property = CloudWatchLoggingProperties.PREFIX + ".metrics.log-stream";
+        try {
+            String stream = LogStreamTemplate.expandLocal(metrics.getLogStream(),
+                    environment.getProperty("spring.application.name"), System::getenv);
+            String problem = ShipperSettings.logStreamNameProblem(LogStreamTemplate.preview(stream));
+            if (problem != null) {
+                throw new InvalidCloudWatchLoggingPropertiesException(List.of(property + ": " + problem));
+            }
+            return stream;
+        }
+        catch (IllegalArgumentException ex) {
+            throw new InvalidCloudWatchLoggingPropertiesException(List.of(property + ": " + ex.getMessage()));
+        }
+    }
+
     /**
      * The spool's settings; null when it is off.
      * @throws InvalidCloudWatchLoggingPropertiesException naming every invalid property
@@ -100,6 +128,11 @@ final class CloudWatchLoggingSettings {
         for (Map.Entry<String, CloudWatchLoggingProperties.Route> entry : properties.getRoutes().entrySet()) {
             String prefix = CloudWatchLoggingProperties.PREFIX + ".routes." + entry.getKey();
             CloudWatchLoggingProperties.Route route = entry.getValue();
+            if (METRICS_ROUTE.equals(entry.getKey()) && properties.getMetrics().isEnabled()) {
+                problems.add(prefix + ": '" + METRICS_ROUTE + "' names the metrics' destination while "
+                        + "logging.cloudwatch.metrics.enabled is true; choose another route name");
+                continue;
+            }
             if (RESERVED_ROUTE.equals(entry.getKey())) {
                 problems.add(prefix + ": '" + RESERVED_ROUTE + "' names the main destination in metrics; choose "
                         + "another route name");

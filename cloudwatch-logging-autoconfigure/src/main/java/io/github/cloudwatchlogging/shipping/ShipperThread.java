@@ -18,7 +18,7 @@ public final class ShipperThread extends Thread {
         return Thread.currentThread() instanceof ShipperThread;
     }
 
-    static ThreadFactory factory(String prefix) {
+    public static ThreadFactory factory(String prefix) {
         AtomicInteger number = new AtomicInteger();
         return (task) -> new ShipperThread(task, prefix + "-" + number.incrementAndGet());
     }
