@@ -47,7 +47,7 @@ public class CloudWatchLoggingEndpoint {
         this.shipping.routeStatistics().forEach((name, route) -> routes.put(name, RouteDescriptor.of(route)));
         OpenDestinations open = this.shipping.openDestinations();
         return ShippingDescriptor.of(statistics, routes, (open != null) ? DestinationsDescriptor.of(open) : null,
-                this.shipping.spoolStatistics());
+                this.shipping.spoolStatistics(), this.shipping.errorAlarmState());
     }
 
     /**
@@ -93,21 +93,24 @@ public class CloudWatchLoggingEndpoint {
      * @param destinations the destinations open for events' values ({mdc:KEY} or {level} in a group or stream),
      * null when no name holds such a placeholder
      * @param spool the crash-safe spool (logging.cloudwatch.spool.*), null when it is off
+     * @param errorAlarm the alarm on errors (logging.cloudwatch.alarms.errors.*): PENDING, CREATED or FAILED, with
+     * what the service said; null when it is off
      */
     public record ShippingDescriptor(String state, @Nullable String logGroup, @Nullable String logStream,
             @Nullable Queue queue, @Nullable Events events, @Nullable Requests requests,
             Map<String, RouteDescriptor> routes, @Nullable DestinationsDescriptor destinations,
-            @Nullable SpoolStatistics spool) implements OperationResponseBody {
+            @Nullable SpoolStatistics spool, @Nullable String errorAlarm) implements OperationResponseBody {
 
         static ShippingDescriptor of(ShipperStatistics s, Map<String, RouteDescriptor> routes,
-                @Nullable DestinationsDescriptor destinations, @Nullable SpoolStatistics spool) {
+                @Nullable DestinationsDescriptor destinations, @Nullable SpoolStatistics spool,
+                @Nullable String errorAlarm) {
             RouteDescriptor main = RouteDescriptor.of(s);
             return new ShippingDescriptor(main.state(), main.logGroup(), main.logStream(), main.queue(),
-                    main.events(), main.requests(), routes, destinations, spool);
+                    main.events(), main.requests(), routes, destinations, spool, errorAlarm);
         }
 
         static ShippingDescriptor notInstalled() {
-            return new ShippingDescriptor("NOT_INSTALLED", null, null, null, null, null, Map.of(), null, null);
+            return new ShippingDescriptor("NOT_INSTALLED", null, null, null, null, null, Map.of(), null, null, null);
         }
 
     }

@@ -1,5 +1,6 @@
 package io.github.cloudwatchlogging.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,17 +8,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.cloudwatchlogging.alarms.ErrorAlarm;
+import io.github.cloudwatchlogging.alarms.ErrorAlarmSetup;
+import io.github.cloudwatchlogging.shipping.CloudWatchLogsClients;
 import io.github.cloudwatchlogging.shipping.Destination;
 import io.github.cloudwatchlogging.shipping.DestinationTemplate;
 import io.github.cloudwatchlogging.shipping.FlushReport;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.RequestListener;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
+import io.github.cloudwatchlogging.shipping.ShipperState;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
+import io.github.cloudwatchlogging.shipping.ShipperThread;
 import io.github.cloudwatchlogging.spool.SpoolStatistics;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -45,6 +54,8 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
     private volatile @Nullable CloudWatchLoggingInstallation installation;
 
     private volatile @Nullable InfrastructureDocuments infrastructure;
+
+    private volatile @Nullable ErrorAlarmSetup alarmSetup;
 
     /** What this context counts as among the installation's users: the context itself. */
     private @Nullable Object user;
@@ -92,8 +103,56 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
             targets.add(new InfrastructureDocuments.Target(route.logGroup(),
                     (stream != null) ? stream : this.properties.getLogStream()));
         });
-        this.infrastructure = new InfrastructureDocuments(settings, targets, connection.region());
+        ErrorAlarm alarm = CloudWatchLoggingSettings.errorAlarm(this.properties,
+                current.shipper().mainDestination().logGroup(),
+                (this.properties.getAlarms().getErrors().getThreshold() != null) ? metricsNamespace() : "");
+        this.infrastructure = new InfrastructureDocuments(settings, targets, connection.region(), alarm);
         current.startSending((shipperSettings) -> connection.lazySender(shipperSettings, this.customizers));
+        if (alarm != null) {
+            setUpAlarm(alarm, current, settings, connection);
+        }
+    }
+
+    /** Puts the metric filter and the alarm on errors on a thread of its own, once the group exists. */
+    private void setUpAlarm(ErrorAlarm alarm, CloudWatchLoggingInstallation installation, ShipperSettings settings,
+            AwsConnectionSettings connection) {
+        LogShipper shipper = installation.shipper();
+        URI endpoint = this.properties.getAlarms().getEndpoint();
+        if (endpoint == null) {
+            String configured = this.environment.getProperty("spring.cloud.aws.cloudwatch.endpoint",
+                    this.environment.getProperty("spring.cloud.aws.endpoint", ""));
+            endpoint = configured.isBlank() ? null : URI.create(configured.trim());
+        }
+        URI cloudWatchEndpoint = endpoint;
+        ErrorAlarmSetup setup = new ErrorAlarmSetup(alarm,
+                () -> CloudWatchLogsClients.create(settings, connection.region(), connection.endpoint(),
+                        connection.credentials(), (builder) -> this.customizers
+                            .forEach((customizer) -> customizer.customize(builder))),
+                () -> cloudWatchClient(connection, cloudWatchEndpoint),
+                () -> shipper.statistics(shipper.mainDestination()).lastSuccessTime() != null,
+                () -> shipper.state() == ShipperState.STOPPING || shipper.state() == ShipperState.STOPPED);
+        this.alarmSetup = setup;
+        ShipperThread.named(setup, "cloudwatch-logging-alarm").start();
+    }
+
+    private static CloudWatchClient cloudWatchClient(AwsConnectionSettings connection, @Nullable URI endpoint) {
+        CloudWatchClientBuilder builder = CloudWatchClient.builder();
+        if (connection.region() != null) {
+            builder.region(Region.of(connection.region()));
+        }
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        if (connection.credentials() != null) {
+            builder.credentialsProvider(connection.credentials());
+        }
+        return builder.build();
+    }
+
+    /** Where the alarm on errors is (logging.cloudwatch.alarms.errors.*): PENDING, CREATED or FAILED; null when off. */
+    public @Nullable String errorAlarmState() {
+        ErrorAlarmSetup setup = this.alarmSetup;
+        return (setup != null) ? setup.state() : null;
     }
 
     /**

@@ -127,6 +127,11 @@ public class CloudWatchLoggingProperties {
     private final Metrics metrics = new Metrics();
 
     /**
+     * Alarms the starter sets up in CloudWatch from the events it ships.
+     */
+    private final Alarms alarms = new Alarms();
+
+    /**
      * Further destinations for chosen events, by route name: events of the route's loggers at or above its level go
      * to its group or stream as well, batched and counted on their own.
      */
@@ -377,6 +382,10 @@ public class CloudWatchLoggingProperties {
         return this.health;
     }
 
+    public Alarms getAlarms() {
+        return this.alarms;
+    }
+
     public Metrics getMetrics() {
         return this.metrics;
     }
@@ -416,6 +425,96 @@ public class CloudWatchLoggingProperties {
     /** Whether shipping is on: enabled and a log group set. */
     boolean isActive() {
         return this.enabled && this.logGroup != null && !this.logGroup.isBlank();
+    }
+
+    /**
+     * Alarms set up from the shipped events, with the CloudWatch client (same credentials and region as the logs).
+     */
+    public static class Alarms {
+
+        /**
+         * Endpoint URL of CloudWatch. Falls back to spring.cloud.aws.cloudwatch.endpoint, then
+         * spring.cloud.aws.endpoint, then the region's.
+         */
+        private @Nullable URI endpoint;
+
+        /**
+         * An alarm on bursts of errors: a metric filter on the main group counts its events at ERROR, and an alarm
+         * fires when they reach the threshold.
+         */
+        private final Errors errors = new Errors();
+
+        public @Nullable URI getEndpoint() {
+            return this.endpoint;
+        }
+
+        public void setEndpoint(@Nullable URI endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        public Errors getErrors() {
+            return this.errors;
+        }
+
+    }
+
+    /**
+     * The alarm on bursts of errors; off while no threshold is set.
+     */
+    public static class Errors {
+
+        /**
+         * Events at ERROR per period that fire the alarm. Off when unset.
+         */
+        private @Nullable Integer threshold;
+
+        /**
+         * Period over which the errors are summed: 10s, 30s or a whole number of minutes.
+         */
+        private Duration period = Duration.ofMinutes(5);
+
+        /**
+         * Periods in a row at or above the threshold before the alarm fires.
+         */
+        private int evaluationPeriods = 1;
+
+        /**
+         * What the alarm notifies when it fires: ARNs, for example an SNS topic's.
+         */
+        private List<String> actions = new ArrayList<>();
+
+        public @Nullable Integer getThreshold() {
+            return this.threshold;
+        }
+
+        public void setThreshold(@Nullable Integer threshold) {
+            this.threshold = threshold;
+        }
+
+        public Duration getPeriod() {
+            return this.period;
+        }
+
+        public void setPeriod(Duration period) {
+            this.period = period;
+        }
+
+        public int getEvaluationPeriods() {
+            return this.evaluationPeriods;
+        }
+
+        public void setEvaluationPeriods(int evaluationPeriods) {
+            this.evaluationPeriods = evaluationPeriods;
+        }
+
+        public List<String> getActions() {
+            return this.actions;
+        }
+
+        public void setActions(List<String> actions) {
+            this.actions = actions;
+        }
+
     }
 
     /**

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
+import io.github.cloudwatchlogging.alarms.ErrorAlarm;
+import io.github.cloudwatchlogging.alarms.ErrorFilterPattern;
 import io.github.cloudwatchlogging.shipping.InvalidShipperSettingsException;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
 import io.github.cloudwatchlogging.spool.SpoolSettings;
@@ -86,6 +88,26 @@ final class CloudWatchLoggingSettings {
         catch (IllegalArgumentException ex) {
             throw new InvalidCloudWatchLoggingPropertiesException(List.of(property + ": " + ex.getMessage()));
         }
+    }
+
+    /**
+     * The alarm on bursts of errors, on the main group; null while no threshold is set.
+     * @throws InvalidCloudWatchLoggingPropertiesException naming every invalid property
+     */
+    static @Nullable ErrorAlarm errorAlarm(CloudWatchLoggingProperties properties, String mainGroup,
+            String namespace) {
+        CloudWatchLoggingProperties.Errors errors = properties.getAlarms().getErrors();
+        if (errors.getThreshold() == null) {
+            return null;
+        }
+        List<String> problems = ErrorAlarm.problems(CloudWatchLoggingProperties.PREFIX + ".alarms.errors",
+                errors.getThreshold(), errors.getPeriod(), errors.getEvaluationPeriods(), errors.getActions());
+        if (!problems.isEmpty()) {
+            throw new InvalidCloudWatchLoggingPropertiesException(problems);
+        }
+        return new ErrorAlarm(mainGroup, ErrorFilterPattern.of(properties.getFormat(), properties.getPattern()),
+                namespace, errors.getThreshold(), errors.getPeriod(), errors.getEvaluationPeriods(),
+                errors.getActions());
     }
 
     /**

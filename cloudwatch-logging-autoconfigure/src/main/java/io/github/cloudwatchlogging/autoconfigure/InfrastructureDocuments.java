@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.github.cloudwatchlogging.alarms.ErrorAlarm;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
 import io.github.cloudwatchlogging.shipping.Subscription;
 import org.jspecify.annotations.Nullable;
@@ -35,6 +36,8 @@ public final class InfrastructureDocuments {
 
     private final List<Target> targets;
 
+    private final @Nullable ErrorAlarm alarm;
+
     private final String region;
 
     private final String partition;
@@ -45,6 +48,13 @@ public final class InfrastructureDocuments {
      * @param region the region the client uses, or null when the SDK's chain decides
      */
     InfrastructureDocuments(ShipperSettings main, List<Target> targets, @Nullable String region) {
+        this(main, targets, region, null);
+    }
+
+    /** @param alarm the alarm on errors, whose two calls the policy allows too; null when off */
+    InfrastructureDocuments(ShipperSettings main, List<Target> targets, @Nullable String region,
+            @Nullable ErrorAlarm alarm) {
+        this.alarm = alarm;
         this.main = main;
         this.targets = List.copyOf(targets);
         this.region = (region != null && !region.isBlank()) ? region : "*";
@@ -104,6 +114,14 @@ public final class InfrastructureDocuments {
                     statements.add(passRole);
                 }
             }
+        }
+        ErrorAlarm errors = this.alarm;
+        if (errors != null) {
+            statements.add(statement("PutMetricFilter", List.of("logs:PutMetricFilter"),
+                    List.of(arn("log-group:" + wildcards(errors.logGroup()) + ":*"))));
+            // CloudWatch authorizes PutMetricAlarm against the alarm's ARN.
+            statements.add(statement("PutMetricAlarm", List.of("cloudwatch:PutMetricAlarm"), List.of("arn:"
+                    + this.partition + ":cloudwatch:" + this.region + ":*:alarm:" + errors.alarmName())));
         }
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("Version", "2012-10-17");
