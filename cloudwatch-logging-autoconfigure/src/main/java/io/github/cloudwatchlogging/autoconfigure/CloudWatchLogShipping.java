@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 import io.github.cloudwatchlogging.alarms.ErrorAlarm;
 import io.github.cloudwatchlogging.alarms.ErrorAlarmSetup;
@@ -57,6 +59,11 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
 
     private volatile @Nullable ErrorAlarmSetup alarmSetup;
 
+    /** What CloudWatch takes as a namespace. */
+    private static final Pattern NAMESPACE = Pattern.compile("[0-9A-Za-z._/#: -]{1,255}");
+
+    private final AtomicBoolean metricsWarned = new AtomicBoolean();
+
     /** What this context counts as among the installation's users: the context itself. */
     private @Nullable Object user;
 
@@ -98,6 +105,10 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
                 this.credentials, this.region);
         List<InfrastructureDocuments.Target> targets = new ArrayList<>();
         targets.add(new InfrastructureDocuments.Target(settings.logGroup(), this.properties.getLogStream()));
+        if (this.properties.getMetrics().isEnabled()) {
+            targets.add(new InfrastructureDocuments.Target(current.shipper().mainDestination().logGroup(),
+                    this.properties.getMetrics().getLogStream()));
+        }
         routes.forEach((name, route) -> {
             String stream = this.properties.getRoutes().get(name).getLogStream();
             targets.add(new InfrastructureDocuments.Target(route.logGroup(),
@@ -169,20 +180,20 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
      */
     public String metricsNamespace() {
         String property = CloudWatchLoggingProperties.PREFIX + ".metrics.namespace";
+        String template = this.properties.getMetrics().getNamespace();
         String namespace;
         try {
-            namespace = LogStreamTemplate.preview(LogStreamTemplate.expandLocal(
-                    this.properties.getMetrics().getNamespace(),
-                    this.environment.getProperty("spring.application.name"), System::getenv));
+            namespace = LogStreamTemplate.expandLocal(template,
+                    this.environment.getProperty("spring.application.name"), System::getenv);
         }
         catch (IllegalArgumentException ex) {
             throw new InvalidCloudWatchLoggingPropertiesException(List.of(property + ": " + ex.getMessage()));
         }
-        if (namespace.isBlank() || namespace.length() > 255 || namespace.startsWith("AWS/")
-                || namespace.startsWith(":") || !namespace.chars().allMatch((c) -> c >= ' ' && c < 127)) {
+        if (LogStreamTemplate.needsMetadata(namespace) || !NAMESPACE.matcher(namespace).matches()
+                || namespace.startsWith("AWS/") || namespace.startsWith(":")) {
             throw new InvalidCloudWatchLoggingPropertiesException(List.of(property + ": '" + namespace
-                    + "' is not a namespace CloudWatch takes: 1 to 255 ASCII characters, not starting with 'AWS/' "
-                    + "or ':'"));
+                    + "' is not a namespace CloudWatch takes: 1 to 255 of letters, digits and . _ / # : - and space, "
+                    + "not starting with 'AWS/' or ':' (and no instance metadata placeholder)"));
         }
         return namespace;
     }
@@ -194,7 +205,18 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
     public boolean offerMetrics(long timestamp, byte[] document) {
         CloudWatchLoggingInstallation current = this.installation;
         Destination[] metrics = (current != null) ? current.metricsDestination() : null;
-        return metrics != null && current.shipper().offer(timestamp, document, metrics);
+        if (metrics == null) {
+            if (this.metricsWarned.compareAndSet(false, true)) {
+                System.err.println("cloudwatch-logging: the metrics' documents are not shipped: "
+                        + ((current == null) ? "this context does not ship (its logging configuration declares its "
+                                + "own appender, or it has not started yet)"
+                                : "the shipping was set up by another application context of this JVM with "
+                                        + "logging.cloudwatch.metrics.enabled=false")
+                        + "; they are counted as refused");
+            }
+            return false;
+        }
+        return current.shipper().offer(timestamp, document, metrics);
     }
 
     /** Whether this context ships through the installed appender (false when the user declared their own). */

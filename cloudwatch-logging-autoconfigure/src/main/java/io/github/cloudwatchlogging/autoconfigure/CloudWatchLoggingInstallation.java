@@ -100,6 +100,9 @@ public final class CloudWatchLoggingInstallation {
             Destination[] metrics = (metricsStream != null) ? new Destination[] { shipper.addDestination(
                     CloudWatchLoggingSettings.METRICS_ROUTE, shipper.mainDestination().logGroup(), metricsStream) }
                     : null;
+            if (metrics != null) {
+                templates.put(CloudWatchLoggingSettings.METRICS_ROUTE, metrics[0].template()); // its figures, metered
+            }
             installation = new CloudWatchLoggingInstallation(shipper, attachment, new Routing(shipper, routes),
                     Collections.unmodifiableMap(templates), metrics);
             current = installation;

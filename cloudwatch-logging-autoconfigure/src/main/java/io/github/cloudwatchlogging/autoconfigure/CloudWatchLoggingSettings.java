@@ -76,6 +76,15 @@ final class CloudWatchLoggingSettings {
             return null;
         }
         String property = CloudWatchLoggingProperties.PREFIX + ".metrics.log-stream";
+        if (metrics.getStep().isNegative() || metrics.getStep().toMillis() < 1000) {
+            throw new InvalidCloudWatchLoggingPropertiesException(List.of(CloudWatchLoggingProperties.PREFIX
+                    + ".metrics.step: at least 1s, not " + metrics.getStep()));
+        }
+        if (properties.getLogGroupClass() == io.github.cloudwatchlogging.shipping.LogGroupClass.INFREQUENT_ACCESS) {
+            throw new InvalidCloudWatchLoggingPropertiesException(List.of(CloudWatchLoggingProperties.PREFIX
+                    + ".metrics.enabled: CloudWatch extracts no metrics from the events of a group of the "
+                    + "INFREQUENT_ACCESS class (logging.cloudwatch.log-group-class); use STANDARD, or turn metrics off"));
+        }
         try {
             String stream = LogStreamTemplate.expandLocal(metrics.getLogStream(),
                     environment.getProperty("spring.application.name"), System::getenv);

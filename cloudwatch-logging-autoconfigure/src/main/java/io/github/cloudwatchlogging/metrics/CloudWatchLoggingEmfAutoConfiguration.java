@@ -32,8 +32,15 @@ public final class CloudWatchLoggingEmfAutoConfiguration {
     @ConditionalOnMissingBean
     EmfMeterRegistry cloudWatchLoggingEmfMeterRegistry(CloudWatchLogShipping shipping,
             CloudWatchLoggingProperties properties, Clock clock) {
-        return new EmfMeterRegistry(properties.getMetrics().getStep(), shipping.metricsNamespace(), clock,
+        return new EmfMeterRegistry(properties.getMetrics().getStep(), shipping.metricsNamespace(),
+                (int) Math.min(Integer.MAX_VALUE, properties.getMaxEventSize().toBytes()), clock,
                 shipping::offerMetrics);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EmfPublicationMeters cloudWatchLoggingEmfPublicationMeters(EmfMeterRegistry registry) {
+        return new EmfPublicationMeters(registry);
     }
 
 }

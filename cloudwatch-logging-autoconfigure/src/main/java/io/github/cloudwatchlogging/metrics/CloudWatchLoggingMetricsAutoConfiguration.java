@@ -1,5 +1,8 @@
 package io.github.cloudwatchlogging.metrics;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.github.cloudwatchlogging.autoconfigure.CloudWatchLogShipping;
 import io.github.cloudwatchlogging.autoconfigure.CloudWatchLoggingAutoConfiguration;
 import io.github.cloudwatchlogging.autoconfigure.CloudWatchLoggingProperties;
@@ -27,7 +30,11 @@ public final class CloudWatchLoggingMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     CloudWatchLoggingMetrics cloudWatchLoggingMetrics(CloudWatchLogShipping shipping,
             CloudWatchLoggingProperties properties) {
-        return new CloudWatchLoggingMetrics(shipping, properties.getRoutes().keySet());
+        List<String> routes = new ArrayList<>(properties.getRoutes().keySet());
+        if (properties.getMetrics().isEnabled()) {
+            routes.add("metrics"); // the destination of the metrics' own documents
+        }
+        return new CloudWatchLoggingMetrics(shipping, routes);
     }
 
 }

@@ -61,7 +61,11 @@ class EmfApplicationTests {
                 "--logging.cloudwatch.metrics.step=1s", "--logging.cloudwatch.metrics.log-stream={app}/metrics",
                 "--management.metrics.tags.env=test", "--management.metrics.use-global-registry=false",
                 "--spring.main.banner-mode=off"));
-        args.addAll(List.of(more));
+        for (String override : more) {
+            String key = override.substring(0, override.indexOf('=') + 1);
+            args.removeIf((arg) -> arg.startsWith(key)); // a property given twice would bind as "a,b"
+            args.add(override);
+        }
         return args.toArray(String[]::new);
     }
 
@@ -96,6 +100,11 @@ class EmfApplicationTests {
         assertThat(orders.get("_aws").toString()).contains("Namespace=orders");
         assertThat(documents).as("the starter's own meters are among them")
             .anyMatch((document) -> document.containsKey("cloudwatch.logging.queue.capacity"));
+        assertThat(registry.get("cloudwatch.logging.metrics.documents").tags("outcome", "queued", "env", "test")
+            .functionCounter()).as("its own figures, bound after the registry is configured: with the common tags")
+            .isNotNull();
+        assertThat(this.context.getBean(CloudWatchLogShipping.class).infrastructure().iamPolicy().toString())
+            .as("the policy lets it write its stream").contains("log-group:/emf/app:log-stream:*/metrics");
         assertThat(this.moto.messages("/emf/app", "app")).as("the application's events stay in their stream")
             .anyMatch((message) -> message.contains("emf-test one warning"))
             .noneMatch((message) -> message.contains("\"_aws\""));
@@ -118,10 +127,17 @@ class EmfApplicationTests {
     }
 
     @Test
-    void aNamespaceCloudWatchRefusesIsNamedByItsProperty(CapturedOutput output) {
+    void settingsCloudWatchRefusesAreNamedByTheirProperty(CapturedOutput output) {
         assertThatException().isThrownBy(() -> application(EmfApplication.class, WebApplicationType.NONE)
             .run(args(this.moto.endpoint().toString(), "--logging.cloudwatch.metrics.namespace=AWS/EC2")));
-        assertThat(output).contains("logging.cloudwatch.metrics.namespace: 'AWS/EC2' is not a namespace");
+        assertThatException().isThrownBy(() -> application(EmfApplication.class, WebApplicationType.NONE)
+            .run(args(this.moto.endpoint().toString(), "--logging.cloudwatch.metrics.step=0s")));
+        assertThatException().isThrownBy(() -> application(EmfApplication.class, WebApplicationType.NONE)
+            .run(args(this.moto.endpoint().toString(), "--logging.cloudwatch.log-group-class=infrequent-access")));
+        assertThat(output).contains("logging.cloudwatch.metrics.namespace: 'AWS/EC2' is not a namespace")
+            .contains("logging.cloudwatch.metrics.step: at least 1s")
+            .contains("logging.cloudwatch.metrics.enabled: CloudWatch extracts no metrics from the events of a group "
+                    + "of the INFREQUENT_ACCESS class");
     }
 
     private static Object value(Map<String, Object> document, String metric) {

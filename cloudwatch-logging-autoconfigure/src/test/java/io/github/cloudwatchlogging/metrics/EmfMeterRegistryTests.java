@@ -30,12 +30,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class EmfMeterRegistryTests {
 
-    private final MockClock clock = new MockClock();
+    private final MockClock clock = clockNow();
 
     private final List<String> documents = new CopyOnWriteArrayList<>();
 
-    private final EmfMeterRegistry registry = new EmfMeterRegistry(Duration.ofMinutes(1), "orders", this.clock,
-            (timestamp, document) -> this.documents.add(new String(document, StandardCharsets.UTF_8)));
+    private final EmfMeterRegistry registry = new EmfMeterRegistry(Duration.ofMinutes(1), "orders", 1024 * 1024,
+            this.clock, (timestamp, document) -> this.documents.add(new String(document, StandardCharsets.UTF_8)));
+
+    /** A mock clock at today's time: a document's Timestamp is an epoch time. */
+    private static MockClock clockNow() {
+        MockClock clock = new MockClock();
+        clock.add(Duration.ofMillis(System.currentTimeMillis()));
+        return clock;
+    }
 
     @AfterEach
     void close() {
@@ -127,12 +134,24 @@ class EmfMeterRegistryTests {
         Counter.builder("n".repeat(300)).tags(Tags.of(many)).register(this.registry).increment();
         Gauge.builder("not.finite", () -> Double.NaN).register(this.registry);
 
+        Counter.builder("fewer").tag("empty", "").tag(":colon", "x").tag("k".repeat(300), "v".repeat(2000))
+            .tag("uri", "/caf\u00e9\u0001").register(this.registry).increment();
+        Gauge.builder("_aws", () -> 1).register(this.registry);
+        Gauge.builder("region", () -> 2).tag("region", "eu").register(this.registry);
+        Gauge.builder("huge", () -> 1e300).register(this.registry);
+
         List<Map<String, Object>> published = publishStep(); // EmfSpec checks every rule
 
-        Map<String, Object> document = withMember(published, "n".repeat(255));
-        assertThat(document).doesNotContainKey("empty").doesNotContainKey("not.finite");
-        assertThat(document).containsKey("_colon").containsKey("k".repeat(255)).containsKey("tag00");
-        assertThat(document).as("30 dimensions kept, in key order").containsKey("tag27").doesNotContainKey("tag28");
+        assertThat(published).as("a meter of over 30 dimensions is left out, not merged")
+            .noneMatch((document) -> document.containsKey("n".repeat(255)));
+        Map<String, Object> document = withMember(published, "fewer");
+        assertThat(document).doesNotContainKey("empty").containsKey("_colon").containsKey("k".repeat(255))
+            .containsEntry("uri", "/caf__");
+        assertThat(withMember(published, "huge")).containsEntry("huge", 1.174271E108).doesNotContainKey("not.finite")
+            .containsEntry("__aws", 1.0);
+        assertThat(published).noneMatch((each) -> each.containsKey("region") && !(each.get("region") instanceof String));
+        assertThat(this.registry.documents().dropped()).as("the 41-tag counter and the gauge named like its tag")
+            .isEqualTo(2);
     }
 
     @Test
@@ -149,8 +168,42 @@ class EmfMeterRegistryTests {
     }
 
     @Test
+    void aDocumentLargerThanAnEventIsSplitUntilEachFits() {
+        for (int i = 0; i < 100; i++) {
+            Gauge.builder("a.rather.long.gauge.name.to.fill.the.document." + i, () -> 1).register(this.registry);
+        }
+        EmfMeterRegistry small = new EmfMeterRegistry(Duration.ofMinutes(1), "orders", 2048, this.clock,
+                (timestamp, document) -> this.documents.add(new String(document, StandardCharsets.UTF_8)));
+        try {
+            for (int i = 0; i < 100; i++) {
+                Gauge.builder("a.rather.long.gauge.name.to.fill.the.document." + i, () -> 1).register(small);
+            }
+            this.clock.add(Duration.ofMinutes(1));
+            this.documents.clear();
+            small.publish();
+            assertThat(this.documents).hasSizeGreaterThan(2)
+                .allSatisfy((json) -> assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(2048));
+            this.documents.forEach(EmfSpec::check);
+            assertThat(small.documents().dropped()).isZero();
+        }
+        finally {
+            small.stop();
+        }
+    }
+
+    @Test
+    void theDocumentsAreStampedWithTheStartOfTheStepTheyReport() {
+        Counter.builder("stamped").register(this.registry).increment();
+        long before = this.clock.wallTime();
+        List<Map<String, Object>> published = publishStep();
+        Object timestamp = ((Map<?, ?>) withMember(published, "stamped").get("_aws")).get("Timestamp");
+        long stepMillis = Duration.ofMinutes(1).toMillis();
+        assertThat(((Number) timestamp).longValue()).isEqualTo((before / stepMillis) * stepMillis);
+    }
+
+    @Test
     void aFailingSinkIsCountedNotThrownNorLogged() {
-        EmfMeterRegistry failing = new EmfMeterRegistry(Duration.ofMinutes(1), "orders", this.clock,
+        EmfMeterRegistry failing = new EmfMeterRegistry(Duration.ofMinutes(1), "orders", 1024 * 1024, this.clock,
                 (timestamp, document) -> {
                     throw new IllegalStateException("the shipper is gone");
                 });
@@ -158,11 +211,7 @@ class EmfMeterRegistryTests {
             Counter.builder("x").register(failing).increment();
             this.clock.add(Duration.ofMinutes(1));
             failing.publish();
-            assertThat(failing.failedPublications()).isEqualTo(1);
-            this.clock.add(Duration.ofMinutes(1)); // the meter gives the step that ended
-            assertThat(failing.get("cloudwatch.logging.metrics.documents").tag("outcome", "failed")
-                .functionCounter()
-                .count()).isEqualTo(1);
+            assertThat(failing.documents().failed()).isEqualTo(1);
             assertThat(failing.lastFailure()).contains("the shipper is gone");
         }
         finally {

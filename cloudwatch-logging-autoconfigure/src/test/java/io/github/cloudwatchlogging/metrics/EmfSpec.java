@@ -32,6 +32,9 @@ final class EmfSpec {
     static Map<String, Object> check(String json) {
         Map<String, Object> document = JsonParserFactory.getJsonParser().parseMap(json);
         assertThat(document).as(json).containsKey("_aws");
+        assertThat(document.get("_aws")).as("_aws is the metadata object").isInstanceOf(Map.class);
+        assertThat(json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).as("within one event")
+            .isLessThanOrEqualTo(1024 * 1024);
         Map<String, Object> aws = (Map<String, Object>) document.get("_aws");
         assertThat(aws.get("Timestamp")).as("Timestamp, epoch milliseconds").isInstanceOf(Number.class);
         assertThat(((Number) aws.get("Timestamp")).longValue()).isPositive();
@@ -40,16 +43,19 @@ final class EmfSpec {
         for (Map<String, Object> directive : directives) {
             assertThat(directive.get("Namespace")).isInstanceOf(String.class);
             String namespace = (String) directive.get("Namespace");
-            assertThat(namespace).isNotBlank().hasSizeLessThanOrEqualTo(255).doesNotStartWith("AWS/");
+            assertThat(namespace).isNotBlank().hasSizeLessThanOrEqualTo(255).doesNotStartWith("AWS/")
+                .matches("[0-9A-Za-z._/#: -]+");
             List<List<String>> dimensionSets = (List<List<String>>) directive.get("Dimensions");
             assertThat(dimensionSets).isNotNull();
             for (List<String> set : dimensionSets) {
                 assertThat(set).hasSizeLessThanOrEqualTo(30);
                 for (String key : set) {
-                    assertThat(key).isNotBlank().hasSizeLessThanOrEqualTo(255).doesNotStartWith(":");
+                    assertThat(key).isNotBlank().hasSizeLessThanOrEqualTo(255).doesNotStartWith(":")
+                        .matches("[\\x20-\\x7e]+");
                     assertThat(document.get(key)).as("dimension %s is a member holding a string", key)
                         .isInstanceOf(String.class);
-                    assertThat((String) document.get(key)).isNotBlank().hasSizeLessThanOrEqualTo(1024);
+                    assertThat((String) document.get(key)).isNotBlank().hasSizeLessThanOrEqualTo(1024)
+                        .matches("[\\x20-\\x7e]+");
                 }
             }
             List<Map<String, Object>> metrics = (List<Map<String, Object>>) directive.get("Metrics");
@@ -62,7 +68,8 @@ final class EmfSpec {
                 assertThat(UNITS).as("unit of %s", name).contains((String) metric.get("Unit"));
                 assertThat(document.get(name)).as("metric %s is a member holding a number", name)
                     .isInstanceOf(Number.class);
-                assertThat(Double.isFinite(((Number) document.get(name)).doubleValue())).isTrue();
+                double value = ((Number) document.get(name)).doubleValue();
+                assertThat(Double.isFinite(value) && Math.abs(value) <= 1.174271E108).as("%s in range", name).isTrue();
             }
         }
         return document;
