@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 
 import io.github.cloudwatchlogging.alarms.ErrorAlarm;
 import io.github.cloudwatchlogging.alarms.ErrorAlarmSetup;
@@ -58,9 +57,6 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
     private volatile @Nullable InfrastructureDocuments infrastructure;
 
     private volatile @Nullable ErrorAlarmSetup alarmSetup;
-
-    /** What CloudWatch takes as a namespace. */
-    private static final Pattern NAMESPACE = Pattern.compile("[0-9A-Za-z._/#: -]{1,255}");
 
     private final AtomicBoolean metricsWarned = new AtomicBoolean();
 
@@ -179,23 +175,7 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
      * @throws InvalidCloudWatchLoggingPropertiesException when CloudWatch would refuse it
      */
     public String metricsNamespace() {
-        String property = CloudWatchLoggingProperties.PREFIX + ".metrics.namespace";
-        String template = this.properties.getMetrics().getNamespace();
-        String namespace;
-        try {
-            namespace = LogStreamTemplate.expandLocal(template,
-                    this.environment.getProperty("spring.application.name"), System::getenv);
-        }
-        catch (IllegalArgumentException ex) {
-            throw new InvalidCloudWatchLoggingPropertiesException(List.of(property + ": " + ex.getMessage()));
-        }
-        if (LogStreamTemplate.needsMetadata(namespace) || !NAMESPACE.matcher(namespace).matches()
-                || namespace.startsWith("AWS/") || namespace.startsWith(":")) {
-            throw new InvalidCloudWatchLoggingPropertiesException(List.of(property + ": '" + namespace
-                    + "' is not a namespace CloudWatch takes: 1 to 255 of letters, digits and . _ / # : - and space, "
-                    + "not starting with 'AWS/' or ':' (and no instance metadata placeholder)"));
-        }
-        return namespace;
+        return CloudWatchLoggingSettings.metricsNamespace(this.properties, this.environment);
     }
 
     /**

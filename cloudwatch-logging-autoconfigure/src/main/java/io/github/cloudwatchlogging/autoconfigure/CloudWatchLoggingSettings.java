@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.github.cloudwatchlogging.alarms.ErrorAlarm;
@@ -96,6 +97,47 @@ final class CloudWatchLoggingSettings {
         }
         catch (IllegalArgumentException ex) {
             throw new InvalidCloudWatchLoggingPropertiesException(List.of(property + ": " + ex.getMessage()));
+        }
+    }
+
+    /** What CloudWatch takes as a namespace. */
+    private static final Pattern NAMESPACE = Pattern.compile("[0-9A-Za-z._/#: -]{1,255}");
+
+    /**
+     * The CloudWatch namespace of the metrics (logging.cloudwatch.metrics.namespace), its placeholders expanded.
+     * @throws InvalidCloudWatchLoggingPropertiesException when CloudWatch would refuse it
+     */
+    static String metricsNamespace(CloudWatchLoggingProperties properties, Environment environment) {
+        String property = CloudWatchLoggingProperties.PREFIX + ".metrics.namespace";
+        String namespace;
+        try {
+            namespace = LogStreamTemplate.expandLocal(properties.getMetrics().getNamespace(),
+                    environment.getProperty("spring.application.name"), System::getenv);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new InvalidCloudWatchLoggingPropertiesException(List.of(property + ": " + ex.getMessage()));
+        }
+        if (LogStreamTemplate.needsMetadata(namespace) || !NAMESPACE.matcher(namespace).matches()
+                || namespace.startsWith("AWS/") || namespace.startsWith(":")) {
+            throw new InvalidCloudWatchLoggingPropertiesException(List.of(property + ": '" + namespace
+                    + "' is not a namespace CloudWatch takes: 1 to 255 of letters, digits and . _ / # : - and space, "
+                    + "not starting with 'AWS/' or ':' (and no instance metadata placeholder)"));
+        }
+        return namespace;
+    }
+
+    /**
+     * Checks, before anything is installed, every setting that a later step would refuse: a start-up that fails
+     * after the installation keeps it to ship its failure report, for the life of the JVM.
+     * @throws InvalidCloudWatchLoggingPropertiesException naming every invalid property
+     */
+    static void checkLaterSettings(CloudWatchLoggingProperties properties, Environment environment) {
+        boolean alarm = properties.getAlarms().getErrors().getThreshold() != null;
+        if (properties.getMetrics().isEnabled() || alarm) {
+            metricsNamespace(properties, environment);
+        }
+        if (alarm) {
+            errorAlarm(properties, "group", "namespace");
         }
     }
 

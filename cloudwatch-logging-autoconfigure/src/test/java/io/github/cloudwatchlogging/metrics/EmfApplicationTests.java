@@ -4,13 +4,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.github.cloudwatchlogging.autoconfigure.CloudWatchLogShipping;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
 import io.github.cloudwatchlogging.testsupport.MotoServer;
 import io.github.cloudwatchlogging.testsupport.RunningApps;
+
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,6 +85,18 @@ class EmfApplicationTests {
         assertThat(registry).isInstanceOf(EmfMeterRegistry.class);
         Counter placed = Counter.builder("orders.placed").tag("region", "eu").register(registry);
         placed.increment(2);
+        // Every meter type, and tags that would break a document.
+        Timer.builder("orders.latency").register(registry).record(Duration.ofMillis(120));
+        DistributionSummary.builder("orders.size").baseUnit("bytes").register(registry).record(512);
+        LongTaskTimer.builder("orders.jobs").register(registry);
+        FunctionTimer.builder("orders.cache", new Object(), (o) -> 3, (o) -> 30.0, TimeUnit.MILLISECONDS)
+            .register(registry);
+        Counter.builder("orders.odd").tag("shop", "caf\u00e9").tag("empty", "").register(registry).increment();
+        List<Tag> tooMany = new ArrayList<>();
+        for (int i = 0; i < 35; i++) {
+            tooMany.add(Tag.of("t" + i, "v"));
+        }
+        Gauge.builder("orders.overtagged", () -> 1).tags(tooMany).register(registry);
         LoggerFactory.getLogger("com.example.Orders").warn("emf-test one warning");
 
         List<Map<String, Object>> documents = new ArrayList<>();
@@ -84,6 +104,7 @@ class EmfApplicationTests {
             documents.clear();
             this.moto.messages("/emf/app", "orders/metrics").forEach((json) -> documents.add(EmfSpec.check(json)));
             return documents.stream().anyMatch((document) -> Double.valueOf(2).equals(value(document, "orders.placed")))
+                    && documents.stream().anyMatch((document) -> document.containsKey("orders.latency.count"))
                     && documents.stream().anyMatch((document) -> "warn".equals(document.get("level"))
                             && value(document, "logback.events") != null);
         });
@@ -92,6 +113,18 @@ class EmfApplicationTests {
             .findFirst()
             .orElseThrow();
         assertThat(orders).containsEntry("region", "eu").containsEntry("env", "test");
+        Map<String, Object> untagged = documents.stream()
+            .filter((document) -> document.containsKey("orders.latency.count"))
+            .findFirst()
+            .orElseThrow();
+        assertThat(untagged).containsEntry("orders.latency.count", 1.0).containsEntry("orders.latency.sum", 120.0)
+            .containsEntry("orders.size.sum", 512.0).containsKey("orders.jobs.active").containsKey("orders.cache.count");
+        assertThat(documents).anySatisfy((document) -> assertThat(document).containsEntry("shop", "caf_")
+            .containsKey("orders.odd")
+            .doesNotContainKey("empty"));
+        assertThat(documents).as("over 30 tags: left out and counted")
+            .noneMatch((document) -> document.containsKey("orders.overtagged"));
+        assertThat(((EmfMeterRegistry) registry).documents().dropped()).isPositive();
         this.moto.messages("/emf/app", "orders/metrics")
             .stream()
             .filter((json) -> json.contains("\"orders.placed\""))
