@@ -30,9 +30,10 @@ public record ErrorAlarm(String logGroup, String filterPattern, String namespace
         actions = List.copyOf(actions);
     }
 
-    /** The alarm's name: one per group, whatever the number of instances. */
+    /** The alarm's name: one per group, whatever the number of instances; within CloudWatch's 255 characters. */
     public String alarmName() {
-        return "cloudwatch-logging errors in " + this.logGroup;
+        String name = "cloudwatch-logging errors in " + this.logGroup;
+        return (name.length() > 255) ? name.substring(0, 255) : name;
     }
 
     /** Why CloudWatch would refuse these settings, each naming its property under {@code prefix}; empty when none. */
@@ -43,11 +44,22 @@ public record ErrorAlarm(String logGroup, String filterPattern, String namespace
             problems.add(prefix + ".threshold: at least one error per period, not " + threshold);
         }
         long seconds = period.getSeconds();
-        if (period.getNano() != 0 || !(seconds == 10 || seconds == 30 || (seconds >= 60 && seconds % 60 == 0))) {
-            problems.add(prefix + ".period: CloudWatch takes 10s, 30s or a whole number of minutes, not " + period);
+        // A metric filter's metric has one-minute resolution: shorter periods would find no data most of the time.
+        if (period.getNano() != 0 || seconds < 60 || seconds % 60 != 0) {
+            problems.add(prefix + ".period: a whole number of minutes (a metric filter counts per minute), not "
+                    + period);
         }
         if (evaluationPeriods < 1) {
             problems.add(prefix + ".evaluation-periods: at least 1, not " + evaluationPeriods);
+        }
+        long span = seconds * Math.max(1, evaluationPeriods);
+        long maxSpan = (seconds < 3600) ? 86_400 : 604_800;
+        if (seconds >= 60 && span > maxSpan) {
+            problems.add(prefix + ".evaluation-periods: period x evaluation-periods may be at most "
+                    + ((maxSpan == 86_400) ? "one day" : "seven days") + ", not " + Duration.ofSeconds(span));
+        }
+        if (actions.size() > 5) {
+            problems.add(prefix + ".actions: an alarm takes at most 5 actions, not " + actions.size());
         }
         for (String action : actions) {
             if (!action.startsWith("arn:")) {

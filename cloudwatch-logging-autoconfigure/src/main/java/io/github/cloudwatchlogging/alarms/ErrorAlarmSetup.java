@@ -1,10 +1,13 @@
 package io.github.cloudwatchlogging.alarms;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
@@ -13,8 +16,9 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 /**
  * Puts the metric filter and the alarm of an {@link ErrorAlarm}, on a thread of its own, once the group exists (the
  * shipper creates it with its first batch): both calls replace what is there, so every start of every instance may
- * make them. A failure is retried a few times, then reported on stderr and in {@link #state}; never logged, never
- * in the way of the events.
+ * make them. A failure that may pass is retried a few times; then, or at once for one that will not (access denied,
+ * an invalid parameter), it is reported on stderr and in {@link #state}; never logged, never in the way of the
+ * events.
  */
 public final class ErrorAlarmSetup implements Runnable {
 
@@ -66,7 +70,10 @@ public final class ErrorAlarmSetup implements Runnable {
             }
         }
         @Nullable RuntimeException last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS && !this.stopped.getAsBoolean(); attempt++) {
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            if (this.stopped.getAsBoolean()) {
+                return; // the application is stopping: nothing to report
+            }
             try {
                 put();
                 this.state = "CREATED: " + this.alarm.alarmName();
@@ -75,12 +82,15 @@ public final class ErrorAlarmSetup implements Runnable {
             catch (RuntimeException ex) {
                 last = ex;
                 this.state = "PENDING: attempt " + attempt + " failed: " + ex.getMessage();
-                if (!sleep(Duration.ofSeconds(1L << (attempt - 1)).toMillis())) {
+                // Only what may pass on its own is tried again (throttling, 5xx, I/O), after a jittered backoff, so
+                // that a fleet starting together does not retry in step against the API's low request quota.
+                if (attempt == ATTEMPTS || !mayPass(ex)
+                        || !sleep(ThreadLocalRandom.current().nextLong(1, Duration.ofSeconds(1L << attempt).toMillis()))) {
                     break;
                 }
             }
         }
-        if (last != null) {
+        if (last != null && !this.stopped.getAsBoolean()) {
             this.state = "FAILED: " + last.getMessage();
             System.err.println("cloudwatch-logging: the alarm on errors in " + this.alarm.logGroup()
                     + " could not be set up (" + last.getMessage() + "); the events ship as usual");
@@ -112,6 +122,14 @@ public final class ErrorAlarmSetup implements Runnable {
                 .treatMissingData("notBreaching")
                 .alarmActions(alarm.actions()));
         }
+    }
+
+    /** Throttling, a 5xx or no answer at all: what may pass on its own. */
+    private static boolean mayPass(RuntimeException ex) {
+        if (ex instanceof AwsServiceException service) {
+            return service.isThrottlingException() || service.statusCode() >= 500;
+        }
+        return ex instanceof SdkClientException;
     }
 
     private static boolean sleep(long millis) {

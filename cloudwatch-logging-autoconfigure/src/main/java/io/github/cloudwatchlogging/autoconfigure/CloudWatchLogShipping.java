@@ -58,6 +58,9 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
 
     private volatile @Nullable ErrorAlarmSetup alarmSetup;
 
+    /** Set when this context closes: its alarm setup, using its beans, gives up. */
+    private volatile boolean destroyed;
+
     private final AtomicBoolean metricsWarned = new AtomicBoolean();
 
     /** What this context counts as among the installation's users: the context itself. */
@@ -126,9 +129,16 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
         LogShipper shipper = installation.shipper();
         URI endpoint = this.properties.getAlarms().getEndpoint();
         if (endpoint == null) {
-            String configured = this.environment.getProperty("spring.cloud.aws.cloudwatch.endpoint",
-                    this.environment.getProperty("spring.cloud.aws.endpoint", ""));
-            endpoint = configured.isBlank() ? null : URI.create(configured.trim());
+            String property = (this.environment.getProperty("spring.cloud.aws.cloudwatch.endpoint") != null)
+                    ? "spring.cloud.aws.cloudwatch.endpoint" : "spring.cloud.aws.endpoint";
+            String configured = this.environment.getProperty(property, "");
+            try {
+                endpoint = configured.isBlank() ? null : URI.create(configured.trim());
+            }
+            catch (IllegalArgumentException ex) {
+                throw new InvalidCloudWatchLoggingPropertiesException(List.of(property + ": '" + configured
+                        + "' is not a URL (" + ex.getMessage() + ")"));
+            }
         }
         URI cloudWatchEndpoint = endpoint;
         ErrorAlarmSetup setup = new ErrorAlarmSetup(alarm,
@@ -137,13 +147,19 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
                             .forEach((customizer) -> customizer.customize(builder))),
                 () -> cloudWatchClient(connection, cloudWatchEndpoint),
                 () -> shipper.statistics(shipper.mainDestination()).lastSuccessTime() != null,
-                () -> shipper.state() == ShipperState.STOPPING || shipper.state() == ShipperState.STOPPED);
+                () -> this.destroyed || shipper.state() == ShipperState.STOPPING
+                        || shipper.state() == ShipperState.STOPPED);
         this.alarmSetup = setup;
         ShipperThread.named(setup, "cloudwatch-logging-alarm").start();
     }
 
-    private static CloudWatchClient cloudWatchClient(AwsConnectionSettings connection, @Nullable URI endpoint) {
-        CloudWatchClientBuilder builder = CloudWatchClient.builder();
+    private CloudWatchClient cloudWatchClient(AwsConnectionSettings connection, @Nullable URI endpoint) {
+        Duration timeout = this.properties.getRequestTimeout();
+        // One try per call (the setup retries on its own), bounded like the shipper's calls.
+        CloudWatchClientBuilder builder = CloudWatchClient.builder()
+            .overrideConfiguration((override) -> override.retryStrategy((retry) -> retry.maxAttempts(1))
+                .apiCallTimeout(timeout)
+                .apiCallAttemptTimeout(timeout));
         if (connection.region() != null) {
             builder.region(Region.of(connection.region()));
         }
@@ -318,6 +334,7 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
 
     @Override
     public void destroy() {
+        this.destroyed = true;
         CloudWatchLoggingInstallation current = this.installation;
         if (current != null) {
             this.requestListeners.forEach((routed) -> routed.removeFrom(current));

@@ -469,7 +469,7 @@ public class CloudWatchLoggingProperties {
         private @Nullable Integer threshold;
 
         /**
-         * Period over which the errors are summed: 10s, 30s or a whole number of minutes.
+         * Period over which the errors are summed: a whole number of minutes.
          */
         private Duration period = Duration.ofMinutes(5);
 
@@ -482,6 +482,20 @@ public class CloudWatchLoggingProperties {
          * What the alarm notifies when it fires: ARNs, for example an SNS topic's.
          */
         private List<String> actions = new ArrayList<>();
+
+        /**
+         * Filter pattern of the events to count, in CloudWatch Logs' syntax. Defaults to one made for the format in
+         * use (see the README); set it when the pattern or the structured format's settings move the level.
+         */
+        private @Nullable String filterPattern;
+
+        public @Nullable String getFilterPattern() {
+            return this.filterPattern;
+        }
+
+        public void setFilterPattern(@Nullable String filterPattern) {
+            this.filterPattern = filterPattern;
+        }
 
         public @Nullable Integer getThreshold() {
             return this.threshold;

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import io.github.cloudwatchlogging.alarms.ErrorAlarm;
 import io.github.cloudwatchlogging.alarms.ErrorFilterPattern;
+import io.github.cloudwatchlogging.shipping.EventNameTemplate;
 import io.github.cloudwatchlogging.shipping.InvalidShipperSettingsException;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
 import io.github.cloudwatchlogging.spool.SpoolSettings;
@@ -100,6 +101,9 @@ final class CloudWatchLoggingSettings {
         }
     }
 
+    /** Placeholders whose value differs between instances of one application. */
+    private static final Pattern PER_INSTANCE = Pattern.compile("\\{(hostname|pid|uuid|date|ecs-task-id|instance-id)}");
+
     /** What CloudWatch takes as a namespace. */
     private static final Pattern NAMESPACE = Pattern.compile("[0-9A-Za-z._/#: -]{1,255}");
 
@@ -151,14 +155,30 @@ final class CloudWatchLoggingSettings {
         if (errors.getThreshold() == null) {
             return null;
         }
-        List<String> problems = ErrorAlarm.problems(CloudWatchLoggingProperties.PREFIX + ".alarms.errors",
-                errors.getThreshold(), errors.getPeriod(), errors.getEvaluationPeriods(), errors.getActions());
+        String prefix = CloudWatchLoggingProperties.PREFIX + ".alarms.errors";
+        List<String> problems = new ArrayList<>(ErrorAlarm.problems(prefix, errors.getThreshold(), errors.getPeriod(),
+                errors.getEvaluationPeriods(), errors.getActions()));
+        String group = properties.getLogGroup();
+        if (group != null && EventNameTemplate.isPerEvent(group)) {
+            problems.add(prefix + ".threshold: the alarm counts the errors of one group, and log-group names one per "
+                    + "event ('" + group + "'); set a fixed log-group, or no alarm");
+        }
+        if (properties.getLogGroupClass() == io.github.cloudwatchlogging.shipping.LogGroupClass.INFREQUENT_ACCESS) {
+            problems.add(prefix + ".threshold: a group of the INFREQUENT_ACCESS class takes no metric filter "
+                    + "(logging.cloudwatch.log-group-class); use STANDARD, or no alarm");
+        }
+        if (PER_INSTANCE.matcher(properties.getMetrics().getNamespace()).find()) {
+            problems.add(CloudWatchLoggingProperties.PREFIX + ".metrics.namespace: the alarm's one filter and alarm "
+                    + "per group need one namespace for every instance, and '" + properties.getMetrics().getNamespace()
+                    + "' differs between them");
+        }
         if (!problems.isEmpty()) {
             throw new InvalidCloudWatchLoggingPropertiesException(problems);
         }
-        return new ErrorAlarm(mainGroup, ErrorFilterPattern.of(properties.getFormat(), properties.getPattern()),
-                namespace, errors.getThreshold(), errors.getPeriod(), errors.getEvaluationPeriods(),
-                errors.getActions());
+        String filterPattern = (errors.getFilterPattern() != null && !errors.getFilterPattern().isBlank())
+                ? errors.getFilterPattern().trim() : ErrorFilterPattern.of(properties.getFormat(), properties.getPattern());
+        return new ErrorAlarm(mainGroup, filterPattern, namespace, errors.getThreshold(), errors.getPeriod(),
+                errors.getEvaluationPeriods(), errors.getActions());
     }
 
     /**

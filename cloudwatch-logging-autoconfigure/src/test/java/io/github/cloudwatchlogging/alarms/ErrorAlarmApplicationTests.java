@@ -169,8 +169,14 @@ class ErrorAlarmApplicationTests {
         assertThatException().isThrownBy(() -> application(AlarmApplication.class, WebApplicationType.NONE)
             .run(args("pattern", "--logging.cloudwatch.alarms.errors.period=45s",
                     "--logging.cloudwatch.alarms.errors.threshold=0")));
-        assertThat(output).contains("logging.cloudwatch.alarms.errors.period: CloudWatch takes 10s, 30s or a whole")
-            .contains("logging.cloudwatch.alarms.errors.threshold: at least one error per period");
+        assertThatException().isThrownBy(() -> application(AlarmApplication.class, WebApplicationType.NONE)
+            .run(args("pattern", "--logging.cloudwatch.log-group=/alarms/{mdc:tenant}",
+                    "--logging.cloudwatch.metrics.namespace={app}/{hostname}")));
+        assertThat(output).contains("logging.cloudwatch.alarms.errors.period: a whole number of minutes")
+            .contains("logging.cloudwatch.alarms.errors.threshold: at least one error per period")
+            .contains("logging.cloudwatch.alarms.errors.threshold: the alarm counts the errors of one group")
+            .contains("logging.cloudwatch.metrics.namespace: the alarm's one filter and alarm per group need one "
+                    + "namespace for every instance");
     }
 
     @SpringBootConfiguration
