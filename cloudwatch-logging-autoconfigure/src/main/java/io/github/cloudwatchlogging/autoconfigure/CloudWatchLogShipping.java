@@ -1,6 +1,5 @@
 package io.github.cloudwatchlogging.autoconfigure;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,23 +10,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.cloudwatchlogging.alarms.ErrorAlarm;
 import io.github.cloudwatchlogging.alarms.ErrorAlarmSetup;
-import io.github.cloudwatchlogging.shipping.CloudWatchLogsClients;
 import io.github.cloudwatchlogging.shipping.Destination;
 import io.github.cloudwatchlogging.shipping.DestinationTemplate;
 import io.github.cloudwatchlogging.shipping.FlushReport;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import io.github.cloudwatchlogging.shipping.RequestListener;
 import io.github.cloudwatchlogging.shipping.ShipperSettings;
-import io.github.cloudwatchlogging.shipping.ShipperState;
 import io.github.cloudwatchlogging.shipping.ShipperStatistics;
-import io.github.cloudwatchlogging.shipping.ShipperThread;
 import io.github.cloudwatchlogging.spool.SpoolStatistics;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -94,7 +87,7 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
         Map<String, ShipperSettings> routes = CloudWatchLoggingSettings.createRoutes(this.properties,
                 this.environment, settings);
         CloudWatchLoggingInstallation current = CloudWatchLoggingInstallation.install(settings, routes,
-                CloudWatchLoggingSettings.metricsStream(this.properties, this.environment), this.properties, user());
+                MetricsAndAlarmSettings.metricsStream(this.properties, this.environment), this.properties, user());
         if (current == null) {
             return;
         }
@@ -113,63 +106,15 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
             targets.add(new InfrastructureDocuments.Target(route.logGroup(),
                     (stream != null) ? stream : this.properties.getLogStream()));
         });
-        ErrorAlarm alarm = CloudWatchLoggingSettings.errorAlarm(this.properties,
+        ErrorAlarm alarm = MetricsAndAlarmSettings.errorAlarm(this.properties,
                 current.shipper().mainDestination().logGroup(),
                 (this.properties.getAlarms().getErrors().getThreshold() != null) ? metricsNamespace() : "");
         this.infrastructure = new InfrastructureDocuments(settings, targets, connection.region(), alarm);
         current.startSending((shipperSettings) -> connection.lazySender(shipperSettings, this.customizers));
         if (alarm != null) {
-            setUpAlarm(alarm, current, settings, connection);
+            this.alarmSetup = ErrorAlarmLauncher.start(alarm, current.shipper(), settings, connection, this.properties,
+                    this.environment, this.customizers, () -> this.destroyed);
         }
-    }
-
-    /** Puts the metric filter and the alarm on errors on a thread of its own, once the group exists. */
-    private void setUpAlarm(ErrorAlarm alarm, CloudWatchLoggingInstallation installation, ShipperSettings settings,
-            AwsConnectionSettings connection) {
-        LogShipper shipper = installation.shipper();
-        URI endpoint = this.properties.getAlarms().getEndpoint();
-        if (endpoint == null) {
-            String property = (this.environment.getProperty("spring.cloud.aws.cloudwatch.endpoint") != null)
-                    ? "spring.cloud.aws.cloudwatch.endpoint" : "spring.cloud.aws.endpoint";
-            String configured = this.environment.getProperty(property, "");
-            try {
-                endpoint = configured.isBlank() ? null : URI.create(configured.trim());
-            }
-            catch (IllegalArgumentException ex) {
-                throw new InvalidCloudWatchLoggingPropertiesException(List.of(property + ": '" + configured
-                        + "' is not a URL (" + ex.getMessage() + ")"));
-            }
-        }
-        URI cloudWatchEndpoint = endpoint;
-        ErrorAlarmSetup setup = new ErrorAlarmSetup(alarm,
-                () -> CloudWatchLogsClients.create(settings, connection.region(), connection.endpoint(),
-                        connection.credentials(), (builder) -> this.customizers
-                            .forEach((customizer) -> customizer.customize(builder))),
-                () -> cloudWatchClient(connection, cloudWatchEndpoint),
-                () -> shipper.statistics(shipper.mainDestination()).lastSuccessTime() != null,
-                () -> this.destroyed || shipper.state() == ShipperState.STOPPING
-                        || shipper.state() == ShipperState.STOPPED);
-        this.alarmSetup = setup;
-        ShipperThread.named(setup, "cloudwatch-logging-alarm").start();
-    }
-
-    private CloudWatchClient cloudWatchClient(AwsConnectionSettings connection, @Nullable URI endpoint) {
-        Duration timeout = this.properties.getRequestTimeout();
-        // One try per call (the setup retries on its own), bounded like the shipper's calls.
-        CloudWatchClientBuilder builder = CloudWatchClient.builder()
-            .overrideConfiguration((override) -> override.retryStrategy((retry) -> retry.maxAttempts(1))
-                .apiCallTimeout(timeout)
-                .apiCallAttemptTimeout(timeout));
-        if (connection.region() != null) {
-            builder.region(Region.of(connection.region()));
-        }
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
-        if (connection.credentials() != null) {
-            builder.credentialsProvider(connection.credentials());
-        }
-        return builder.build();
     }
 
     /** Where the alarm on errors is (logging.cloudwatch.alarms.errors.*): PENDING, CREATED or FAILED; null when off. */
@@ -191,7 +136,7 @@ public class CloudWatchLogShipping implements SmartInitializingSingleton, Dispos
      * @throws InvalidCloudWatchLoggingPropertiesException when CloudWatch would refuse it
      */
     public String metricsNamespace() {
-        return CloudWatchLoggingSettings.metricsNamespace(this.properties, this.environment);
+        return MetricsAndAlarmSettings.metricsNamespace(this.properties, this.environment);
     }
 
     /**

@@ -87,10 +87,10 @@ public class CloudWatchLoggingApplicationListener implements GenericApplicationL
         }
         // Invalid values stop the start-up here, with a FailureAnalyzer message naming each property.
         ShipperSettings settings = CloudWatchLoggingSettings.create(properties, environment);
-        CloudWatchLoggingSettings.checkLaterSettings(properties, environment);
+        MetricsAndAlarmSettings.checkLaterSettings(properties, environment);
         CloudWatchLoggingInstallation.install(settings,
                 CloudWatchLoggingSettings.createRoutes(properties, environment, settings),
-                CloudWatchLoggingSettings.metricsStream(properties, environment), properties, environment);
+                MetricsAndAlarmSettings.metricsStream(properties, environment), properties, environment);
     }
 
     /**

@@ -98,10 +98,10 @@ public final class CloudWatchLoggingInstallation {
             });
             // The metrics' documents go to a stream of the main group (its default, if it is named per event).
             Destination[] metrics = (metricsStream != null) ? new Destination[] { shipper.addDestination(
-                    CloudWatchLoggingSettings.METRICS_ROUTE, shipper.mainDestination().logGroup(), metricsStream) }
+                    MetricsAndAlarmSettings.METRICS_ROUTE, shipper.mainDestination().logGroup(), metricsStream) }
                     : null;
             if (metrics != null) {
-                templates.put(CloudWatchLoggingSettings.METRICS_ROUTE, metrics[0].template()); // its figures, metered
+                templates.put(MetricsAndAlarmSettings.METRICS_ROUTE, metrics[0].template()); // its figures, metered
             }
             installation = new CloudWatchLoggingInstallation(shipper, attachment, new Routing(shipper, routes),
                     Collections.unmodifiableMap(templates), metrics);
