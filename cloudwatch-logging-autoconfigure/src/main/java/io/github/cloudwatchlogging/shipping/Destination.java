@@ -61,7 +61,7 @@ public final class Destination {
     /**
      * @param template the template it belongs to
      * @param closable whether the template opened it for an event's values, and may close it
-     * @param requestListeners the listeners to tell of its calls, shared with the other destinations of its template
+     * @param requestListeners the listeners to tell of its calls: its template's, which adds and removes them
      */
     Destination(String name, String logGroup, String logStream, int index, @Nullable DestinationTemplate template,
             boolean closable, CopyOnWriteArrayList<RequestListener> requestListeners) {
@@ -163,15 +163,6 @@ public final class Destination {
 
     DestinationBooks books() {
         return this.books;
-    }
-
-    /** Adds a listener told of every PutLogEvents call to this destination as it ends; for metrics. */
-    public void addRequestListener(RequestListener listener) {
-        this.requestListeners.add(listener);
-    }
-
-    public void removeRequestListener(RequestListener listener) {
-        this.requestListeners.remove(listener);
     }
 
     /** Tells the listeners; whatever they throw, Errors included, never stops a delivery. */

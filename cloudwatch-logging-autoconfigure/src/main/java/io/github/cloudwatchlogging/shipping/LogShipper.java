@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
-import io.github.cloudwatchlogging.spool.Spool;
 import io.github.cloudwatchlogging.spool.SpoolStatistics;
 import org.jspecify.annotations.Nullable;
 
@@ -46,8 +45,7 @@ public final class LogShipper {
 
     private final @Nullable ShipperSpool spool;
 
-    /** The block timeout under {@link OverflowPolicy#BLOCK}, else 0. */
-    private final long blockNanos;
+    private final EventIntake intake;
 
     private final ShipperDestinations destinations;
 
@@ -71,11 +69,11 @@ public final class LogShipper {
         this.settings = settings;
         this.diagnostics = new RateLimitedDiagnostics(diagnostics, DIAGNOSTICS_INTERVAL, System::nanoTime);
         this.budget = Budget.forSettings(settings);
-        this.blockNanos = (settings.overflowPolicy() == OverflowPolicy.BLOCK) ? settings.blockTimeout().toNanos() : 0;
         this.spool = (settings.spool() != null) ? ShipperSpool.open(settings.spool(), settings, this.diagnostics) : null;
         this.ledger = new Ledger(this.budget, (this.spool != null) ? this.spool.spool() : null);
         this.queue = new EventQueue(settings, this.budget, this.ledger, this::wakeWorker);
         this.ledger.onSettled(this.queue::signalSpace);
+        this.intake = new EventIntake(settings, this.spool, this.queue);
         this.destinations = new ShipperDestinations(this.ledger, this.budget, this.spool, settings, this::wakeWorker);
         DestinationTemplate main = this.destinations.add(Destination.MAIN, settings.logGroup(), settings.logStream(),
                 true);
@@ -141,13 +139,13 @@ public final class LogShipper {
         return this.destinations.openForEvents();
     }
 
-    /** Adds a listener told of every PutLogEvents call to the main destination as it ends; for metrics. */
+    /** Adds a listener told of every PutLogEvents call to the main destinations as it ends; for metrics. */
     public void addRequestListener(RequestListener listener) {
-        mainDestination().addRequestListener(listener);
+        mainTemplate().addRequestListener(listener);
     }
 
     public void removeRequestListener(RequestListener listener) {
-        mainDestination().removeRequestListener(listener);
+        mainTemplate().removeRequestListener(listener);
     }
 
     /**
@@ -197,50 +195,7 @@ public final class LogShipper {
      * and be exited after this returns: else it may be closed under the call.
      */
     public boolean offer(long timestamp, byte[] utf8Message, Destination[] targets) {
-        if (targets.length == 0) {
-            return false; // nowhere to go, and no destination's books to count it in
-        }
-        byte[] message = EventMessages.prepare(utf8Message, this.settings.maxEventBytes());
-        boolean truncated = EventMessages.isTruncated(message, utf8Message);
-        for (Destination target : targets) {
-            target.books().accepted();
-            if (truncated) {
-                target.books().truncated();
-            }
-        }
-        long position = -1;
-        long blockNanos = this.blockNanos;
-        if (this.spool != null) {
-            long started = (blockNanos > 0) ? System.nanoTime() : 0;
-            position = this.spool.append(timestamp, message, targets);
-            if (position == Spool.FULL) {
-                for (Destination target : targets) {
-                    target.books().refused(DropReason.SPOOL_FULL);
-                }
-                return false;
-            }
-            if (blockNanos > 0) {
-                blockNanos = Math.max(0, blockNanos - (System.nanoTime() - started)); // one block timeout in all
-            }
-        }
-        DropReason refused;
-        try {
-            refused = this.queue.offer(new LogEvent(timestamp, message, targets, position), blockNanos);
-        }
-        catch (RuntimeException | Error ex) {
-            // Counted as accepted already: left so, it would never settle, and its destination never close.
-            refused = DropReason.FAILED;
-        }
-        if (refused == null) {
-            return true;
-        }
-        if (position >= 0) {
-            this.spool.refused(position);
-        }
-        for (Destination target : targets) {
-            target.books().refused(refused);
-        }
-        return false;
+        return this.intake.offer(timestamp, utf8Message, targets);
     }
 
     /** What the spool is doing; null without one. */
