@@ -138,6 +138,22 @@ final class DestinationBooks {
      * destinations. Times are the latest, but when failing began (the earliest), and consecutive failures the most.
      */
     void addTo(DestinationBooks total) {
+        addTotalsTo(total);
+        total.consecutiveFailures.accumulateAndGet(this.consecutiveFailures.get(), Math::max);
+        total.inFlightRequests.addAndGet(this.inFlightRequests.get());
+        Instant failing = this.failingSince;
+        Instant totalFailing = total.failingSince;
+        if (failing != null && (totalFailing == null || failing.isBefore(totalFailing))) {
+            total.failingSince = failing;
+        }
+    }
+
+    /**
+     * Under the ledger's lock: adds the running totals only, and the last failure and success, for the books of a
+     * destination that closes: its state now (failing since, calls under way) ends with it, and kept in its
+     * template's closed books it would say "failing" for good.
+     */
+    void addTotalsTo(DestinationBooks total) {
         total.accepted.add(this.accepted.sum());
         total.truncated.add(this.truncated.sum());
         for (int i = 0; i < this.refused.length; i++) {
@@ -152,19 +168,12 @@ final class DestinationBooks {
         total.batches += this.batches;
         total.retries.add(this.retries.sum());
         total.failedRequests.add(this.failedRequests.sum());
-        total.consecutiveFailures.accumulateAndGet(this.consecutiveFailures.get(), Math::max);
-        total.inFlightRequests.addAndGet(this.inFlightRequests.get());
         Failure failure = this.lastFailure;
         Failure totalFailure = total.lastFailure;
         if (failure != null && (totalFailure == null || failure.time().isAfter(totalFailure.time()))) {
             total.lastFailure = failure;
         }
         total.lastSuccess = latest(total.lastSuccess, this.lastSuccess);
-        Instant failing = this.failingSince;
-        Instant totalFailing = total.failingSince;
-        if (failing != null && (totalFailing == null || failing.isBefore(totalFailing))) {
-            total.failingSince = failing;
-        }
     }
 
     private static @Nullable Instant latest(@Nullable Instant a, @Nullable Instant b) {

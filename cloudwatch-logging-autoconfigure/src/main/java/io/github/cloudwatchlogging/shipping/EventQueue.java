@@ -117,7 +117,16 @@ final class EventQueue {
             this.waiting.addAndGet(-announced);
             return false;
         }
-        this.events.add(event);
+        try {
+            this.events.add(event);
+        }
+        catch (RuntimeException | Error ex) {
+            // Not queued (no memory for the node): what it reserved and announced is given back, so that the caller
+            // may count it refused and the worker's count of waiting events stays true.
+            this.budget.release(event.targets().length, event.reservedBytes());
+            this.waiting.addAndGet(-announced);
+            throw ex;
+        }
         // Only a parked worker is woken, once: a call never pays for a wake-up nobody waits for.
         if (this.workerParked.get() && this.wakeThreshold.isReachedBy(waitingNow)
                 && this.workerParked.compareAndSet(true, false)) {

@@ -121,8 +121,9 @@ final class ShipperDestinations {
             if (open != null && open.enter()) {
                 return open; // opened meanwhile, or its closing was undone
             }
-            if (this.closable >= this.maxClosable) {
-                long now = System.nanoTime();
+            long now = System.nanoTime();
+            // Once per interval, not once per caller queued on the lock meanwhile.
+            if (this.closable >= this.maxClosable && now - this.nextCloseAttempt >= 0) {
                 closeIdle(now);
                 this.nextCloseAttempt = now + Math.min(this.idleNanos, IDLE_RECHECK_NANOS);
             }
@@ -200,7 +201,7 @@ final class ShipperDestinations {
                 return false;
             }
             // In one step with the list, so that no statistics read counts it twice or not at all.
-            destination.books().addTo(destination.template().closedBooks());
+            destination.books().addTotalsTo(destination.template().closedBooks());
             this.all.remove(destination);
             return true;
         });

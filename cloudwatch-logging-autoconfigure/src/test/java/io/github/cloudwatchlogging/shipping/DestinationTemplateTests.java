@@ -14,6 +14,8 @@ import io.github.cloudwatchlogging.spool.SpoolSync;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.cloudwatchlogs.model.CloudWatchLogsException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -253,6 +255,37 @@ class DestinationTemplateTests {
         again.exit();
         assertThat(again).isSameAs(x);
         assertThat(template.overflowed()).isEqualTo(1);
+    }
+
+    /**
+     * Cold review: a destination that closed after a failed call (its batch rejected, so nothing unsettled) left
+     * "failing since" in its route's figures for good, so that health would say DOWN with every open one healthy.
+     */
+    @Test
+    void aClosedDestinationsFailureDoesNotLeaveItsRouteFailing() {
+        RecordingSender sender = new RecordingSender((call) -> {
+            if (call == 1) {
+                throw (CloudWatchLogsException) CloudWatchLogsException.builder()
+                    .awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode("InvalidParameterException")
+                        .errorMessage("refused for good")
+                        .build())
+                    .statusCode(400)
+                    .build();
+            }
+            return PutResult.ALL_ACCEPTED;
+        });
+        LogShipper shipper = this.shippers.create(settings("app/{mdc:tenant:-shared}")
+            .destinationIdleTimeout(Duration.ofMillis(100)));
+        shipper.start(sender);
+        log(shipper, shipper.mainTemplate(), Map.of("tenant", "a"), "refused");
+        assertThat(shipper.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> shipper.destinationsOpenForEvents() == 0);
+        ShipperStatistics total = shipper.statistics();
+        assertThat(total.rejectedTotal()).isEqualTo(1);
+        assertThat(total.lastFailureType()).isEqualTo("InvalidParameterException");
+        assertThat(total.failingSince()).as("what a closed destination was doing ends with it").isNull();
+        assertThat(total.consecutiveFailures()).isZero();
     }
 
     private static Object destinationsOf(LogShipper shipper) {
