@@ -85,8 +85,8 @@ public final class LoadDriver {
                     case "formatOnly" -> Pipelines.formatOnly();
                     default -> Pipelines.noAppender();
                 };
-                runAtRate(pipeline, 4, 10_000, warmup);
-                long[][] samples = runAtRate(pipeline, 4, 10_000, duration);
+                runAtRate(pipeline.logger(), 4, 10_000, warmup);
+                long[][] samples = runAtRate(pipeline.logger(), 4, 10_000, duration);
                 pipeline.stop();
                 if (round == 1 || this.quick) {
                     long dropped = (pipeline.shipper() != null) ? pipeline.shipper().statistics().droppedTotal() : 0;
@@ -104,7 +104,7 @@ public final class LoadDriver {
     }
 
     /** Returns sorted service times (call start to end) and response times (intended start to end), in ns. */
-    private static long[][] runAtRate(Pipelines.Pipeline pipeline, int threads, int ratePerSecond, Duration duration)
+    static long[][] runAtRate(org.slf4j.Logger logger, int threads, int ratePerSecond, Duration duration)
             throws InterruptedException {
         long interval = TimeUnit.SECONDS.toNanos(1) * threads / ratePerSecond;
         int perThread = (int) (duration.toNanos() / interval);
@@ -123,7 +123,7 @@ public final class LoadDriver {
                     }
                     Pipelines.nextTenant(i); // every pipeline alike, before the timed call
                     long begin = System.nanoTime();
-                    pipeline.logger().info(Pipelines.MESSAGE, i, "c-1042", 3);
+                    logger.info(Pipelines.MESSAGE, i, "c-1042", 3);
                     long end = System.nanoTime();
                     service[thread][i] = end - begin;
                     response[thread][i] = end - Math.min(begin, intended);
@@ -261,22 +261,22 @@ public final class LoadDriver {
         return startup;
     }
 
-    private static long[] flattenSorted(long[][] perThread) {
+    static long[] flattenSorted(long[][] perThread) {
         long[] all = Arrays.stream(perThread).flatMapToLong(Arrays::stream).toArray();
         Arrays.sort(all);
         return all;
     }
 
-    private static long percentile(long[] sorted, double percentile) {
+    static long percentile(long[] sorted, double percentile) {
         int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
-    private static String micros(long nanos) {
+    static String micros(long nanos) {
         return String.format(Locale.ROOT, "%.2f us", nanos / 1000.0);
     }
 
-    private static long usedHeapAfterGc() throws InterruptedException {
+    static long usedHeapAfterGc() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(100);
@@ -284,7 +284,7 @@ public final class LoadDriver {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
             .getProcessCpuTime();
     }

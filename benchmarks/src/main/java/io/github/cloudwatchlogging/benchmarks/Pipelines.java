@@ -222,6 +222,9 @@ final class Pipelines {
 
         volatile long bytes;
 
+        /** Events formatted: written under the appender's lock, read by others. */
+        volatile long events;
+
         FormattingNoopAppender(PatternLayout layout) {
             this.layout = layout;
         }
@@ -229,6 +232,7 @@ final class Pipelines {
         @Override
         protected void append(ILoggingEvent event) {
             this.bytes += this.layout.doLayout(event).length();
+            this.events++;
         }
 
     }
