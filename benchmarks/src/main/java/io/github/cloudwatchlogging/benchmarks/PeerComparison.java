@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * Ours beside the peers, in one run: every appender through every scenario (see {@link PeerRun}), each in a fresh
  * JVM of its own against a fresh loopback sink in this one, so that the sink's CPU is never the appender's. Prints
  * a Markdown table of the medians over the rounds and each of issue 15's targets as a ratio, met or not.
- * {@code --quick} runs every appender and scenario once, briefly (CI); {@code --rounds N} sets the rounds (2).
+ * {@code --quick} runs every appender and scenario once, briefly (CI); {@code --rounds N} sets the rounds (2);
+ * {@code --only APPENDER:SCENARIO} runs that pair alone, and the JVM options in the environment variable
+ * {@code PEER_JVM_OPTIONS} go to every appender's JVM (a profiler's, say).
  */
 public final class PeerComparison {
 
@@ -38,6 +40,12 @@ public final class PeerComparison {
             rounds = Integer.parseInt(arguments.get(roundsAt + 1));
         }
         PeerComparison comparison = new PeerComparison();
+        int onlyAt = arguments.indexOf("--only");
+        if (onlyAt >= 0) {
+            String[] pair = arguments.get(onlyAt + 1).split(":");
+            comparison.runOnce(pair[0], pair[1], quick);
+            return;
+        }
         for (int round = 0; round < rounds; round++) {
             for (String scenario : SCENARIOS) {
                 for (String appender : APPENDERS) {
@@ -54,9 +62,13 @@ public final class PeerComparison {
     private void runOnce(String appender, String scenario, boolean quick) throws Exception {
         try (LoopbackSink sink = new LoopbackSink(0, scenario.equals("heap"))) {
             List<String> command = new ArrayList<>(List.of(
-                    System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-Xmx1g",
-                    "-cp", System.getProperty("java.class.path"), PeerRun.class.getName(), appender, scenario,
-                    sink.endpoint().toString()));
+                    System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-Xmx1g"));
+            String options = System.getenv("PEER_JVM_OPTIONS");
+            if (options != null && !options.isBlank()) {
+                command.addAll(Arrays.asList(options.trim().split("\\s+")));
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), PeerRun.class.getName(), appender,
+                    scenario, sink.endpoint().toString()));
             if (quick) {
                 command.add("--quick");
             }
@@ -78,7 +90,7 @@ public final class PeerComparison {
                     }
                 }
             }
-            if (!process.waitFor(10, TimeUnit.MINUTES) || result == null) {
+            if (!process.waitFor(10, TimeUnit.MINUTES) || result == null || process.exitValue() != 0) {
                 process.destroyForcibly();
                 throw new IllegalStateException(appender + " " + scenario + " reported nothing:\n"
                         + String.join("\n", output));

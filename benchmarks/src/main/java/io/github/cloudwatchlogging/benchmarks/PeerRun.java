@@ -98,8 +98,22 @@ public final class PeerRun {
             .count();
         System.out.println("RESULT " + result + " errors=" + errors);
         System.out.flush();
+        dumpFlightRecordings();
         // Not stopped: a peer's stop may wait on a sink that holds its calls (heap), and nothing is measured after.
         Runtime.getRuntime().halt(0);
+    }
+
+    /** Writes what a profiling run (PEER_JVM_OPTIONS=-XX:StartFlightRecording=filename=...) recorded. */
+    private static void dumpFlightRecordings() throws java.io.IOException {
+        if (!jdk.jfr.FlightRecorder.isInitialized()) {
+            return;
+        }
+        for (jdk.jfr.Recording recording : jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings()) {
+            if (recording.getDestination() != null) {
+                recording.stop(); // written to its destination
+
+            }
+        }
     }
 
     /** 10,000 events/s from 4 threads, each call timed, after a warm-up at the same rate. */

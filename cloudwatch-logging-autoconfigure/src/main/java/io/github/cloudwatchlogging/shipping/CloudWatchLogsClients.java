@@ -29,7 +29,9 @@ public final class CloudWatchLogsClients {
             .connectionTimeout(min(timeout, Duration.ofSeconds(5)))
             .socketTimeout(timeout))
             // The shipper retries with its own backoff for as long as its budget allows; SDK retries would multiply.
-            .overrideConfiguration((override) -> override.retryStrategy((retry) -> retry.maxAttempts(1))
+            // The sender writes PutLogEvents' body itself (see PutLogEventsBody); the interceptor hands it to the SDK.
+            .overrideConfiguration((override) -> override.addExecutionInterceptor(new PutLogEventsBodyInterceptor())
+                .retryStrategy((retry) -> retry.maxAttempts(1))
                 .apiCallTimeout(timeout)
                 .apiCallAttemptTimeout(timeout));
         if (region != null && !region.isBlank()) {

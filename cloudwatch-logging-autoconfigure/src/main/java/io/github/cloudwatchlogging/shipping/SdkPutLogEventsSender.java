@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -18,6 +19,10 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundExce
 /**
  * Sends batches with the AWS SDK's synchronous client. A missing group or stream is created (when allowed) and the
  * same batch is sent again; creation happens only then, so normal operation makes no Describe or Create calls.
+ * <p>
+ * With a client built by {@link CloudWatchLogsClients}, the body of each call is written from the events' bytes
+ * into a buffer its sending thread reuses ({@link PutLogEventsBody}) and handed to the SDK by
+ * {@link PutLogEventsBodyInterceptor}; with any other client the SDK marshals the events as usual.
  */
 public final class SdkPutLogEventsSender implements PutLogEventsSender {
 
@@ -30,6 +35,12 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
     private final UnaryOperator<String> streamNames;
 
     private final Object creation = new Object();
+
+    /** Whether the client carries {@link PutLogEventsBodyInterceptor}, so that this writes the bodies itself. */
+    private final boolean writesBody;
+
+    /** One body buffer per sending thread, reused for every call it makes. */
+    private final ThreadLocal<PutLogEventsBody> bodies = ThreadLocal.withInitial(PutLogEventsBody::new);
 
     /**
      * @param client the client; build it with the SDK's retries off ({@code maxAttempts(1)}), since the shipper
@@ -50,11 +61,51 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
         this.settings = settings;
         this.ownsClient = ownsClient;
         this.streamNames = streamNames;
+        this.writesBody = carriesBodyInterceptor(client);
+    }
+
+    private static boolean carriesBodyInterceptor(CloudWatchLogsClient client) {
+        try {
+            return client.serviceClientConfiguration()
+                .overrideConfiguration()
+                .executionInterceptors()
+                .stream()
+                .anyMatch(PutLogEventsBodyInterceptor.class::isInstance);
+        }
+        catch (RuntimeException ex) {
+            return false; // a client that cannot say (a test double): the SDK marshals
+        }
+    }
+
+    /** Whether this writes the bodies of its calls itself; for tests. */
+    boolean writesBody() {
+        return this.writesBody;
     }
 
     @Override
     public PutResult send(Batch batch) {
-        PutLogEventsRequest request = batch.request(PutLogEventsRequest.class, this::request);
+        if (!this.writesBody) {
+            return send(batch, batch.request(PutLogEventsRequest.class, this::request));
+        }
+        // Written for every attempt into this thread's buffer: a retry may run on another thread.
+        PutLogEventsBody body = this.bodies.get();
+        String group = logGroup(batch);
+        String stream = logStream(batch);
+        try {
+            body.write(group, stream, batch.eventArray());
+            return send(batch, PutLogEventsRequest.builder()
+                .logGroupName(group)
+                .logStreamName(stream)
+                .overrideConfiguration((override) -> timeouts(override)
+                    .putExecutionAttribute(PutLogEventsBodyInterceptor.BODY, body))
+                .build());
+        }
+        finally {
+            body.release();
+        }
+    }
+
+    private PutResult send(Batch batch, PutLogEventsRequest request) {
         PutLogEventsResponse response;
         try {
             response = this.client.putLogEvents(request);
@@ -100,15 +151,27 @@ public final class SdkPutLogEventsSender implements PutLogEventsSender {
                 .message(new String(event.message(), StandardCharsets.UTF_8))
                 .build());
         }
-        Destination destination = batch.destination();
         return PutLogEventsRequest.builder()
-            .logGroupName((destination != null) ? destination.logGroup() : this.settings.logGroup())
-            .logStreamName(this.streamNames.apply((destination != null) ? destination.logStream()
-                    : this.settings.logStream()))
+            .logGroupName(logGroup(batch))
+            .logStreamName(logStream(batch))
             .logEvents(events)
-            .overrideConfiguration((override) -> override.apiCallTimeout(this.settings.requestTimeout())
-                .apiCallAttemptTimeout(this.settings.requestTimeout()))
+            .overrideConfiguration(this::timeouts)
             .build();
+    }
+
+    private AwsRequestOverrideConfiguration.Builder timeouts(AwsRequestOverrideConfiguration.Builder override) {
+        return override.apiCallTimeout(this.settings.requestTimeout())
+            .apiCallAttemptTimeout(this.settings.requestTimeout());
+    }
+
+    private String logGroup(Batch batch) {
+        Destination destination = batch.destination();
+        return (destination != null) ? destination.logGroup() : this.settings.logGroup();
+    }
+
+    private String logStream(Batch batch) {
+        Destination destination = batch.destination();
+        return this.streamNames.apply((destination != null) ? destination.logStream() : this.settings.logStream());
     }
 
     /** Creates the stream, and the group first when the stream cannot be created without it. */
