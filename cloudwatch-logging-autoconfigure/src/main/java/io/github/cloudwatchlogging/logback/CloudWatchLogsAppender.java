@@ -109,6 +109,9 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
 
     private @Nullable Layout<ILoggingEvent> ownLayout;
 
+    /** Formats on the worker, for a layout that allows it; null to encode on the logging thread. */
+    private @Nullable DeferredEncoding deferred;
+
     @Override
     public void start() {
         if (isStarted()) {
@@ -143,6 +146,8 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
             pattern.start();
             this.ownLayout = pattern;
         }
+        this.deferred = (this.layout != null) ? DeferredEncoding.of(this.layout)
+                : (this.encoder != null) ? DeferredEncoding.of(this.encoder) : DeferredEncoding.of(this.ownLayout);
         LogShipper newShipper = new LogShipper(settings, new StatusDiagnostics(this));
         newShipper.start(delivery);
         this.shipper = newShipper;
@@ -174,12 +179,12 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
         }
         DestinationTemplate template = current.mainTemplate();
         if (!template.isPerEvent()) {
-            current.offer(event.getTimeStamp(), encode(event));
+            offer(current, event, current.mainTargets());
             return;
         }
         Destination target = template.enter(event, ShipperAppender.MDC_VALUE, event.getLevel().toString());
         try {
-            current.offer(event.getTimeStamp(), encode(event), new Destination[] { target });
+            offer(current, event, new Destination[] { target });
         }
         finally {
             target.exit();
@@ -195,6 +200,16 @@ public class CloudWatchLogsAppender extends UnsynchronizedAppenderBase<ILoggingE
     /** The shipper behind this appender, or null before it started. */
     public @Nullable LogShipper getShipper() {
         return this.shipper;
+    }
+
+    private void offer(LogShipper current, ILoggingEvent event, Destination[] targets) {
+        DeferredEncoding encoding = this.deferred;
+        if (encoding != null) {
+            encoding.offer(current, event, targets);
+        }
+        else {
+            current.offer(event.getTimeStamp(), encode(event), targets);
+        }
     }
 
     private byte[] encode(ILoggingEvent event) {

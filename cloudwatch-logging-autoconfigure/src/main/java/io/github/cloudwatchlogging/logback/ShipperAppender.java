@@ -13,8 +13,9 @@ import io.github.cloudwatchlogging.shipping.ShipperThread;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Feeds a shipper it does not own: the one the starter installs. Each event is encoded once, on the logging thread,
- * and queued for every destination it takes. Stopping this appender, as every Logback re-initialization does,
+ * Feeds a shipper it does not own: the one the starter installs. Each event is encoded once, and queued for every
+ * destination it takes: by the shipper's worker when the encoder allows it (see {@link DeferredEncoding}), else on
+ * the logging thread. Stopping this appender, as every Logback re-initialization does,
  * leaves the shipper, its queue and its client untouched. For an appender declared in {@code logback.xml}, see
  * {@link CloudWatchLogsAppender}.
  */
@@ -31,6 +32,9 @@ public final class ShipperAppender extends UnsynchronizedAppenderBase<ILoggingEv
 
     private final Function<ILoggingEvent, Destination @Nullable []> routing;
 
+    /** Formats on the worker, for an encoder that allows it; null to encode on the logging thread. */
+    private final @Nullable DeferredEncoding deferred;
+
     /**
      * @param shipper the shipper to feed
      * @param encoder a started encoder of UTF-8 bytes
@@ -41,6 +45,7 @@ public final class ShipperAppender extends UnsynchronizedAppenderBase<ILoggingEv
         this.shipper = shipper;
         this.encoder = encoder;
         this.routing = routing;
+        this.deferred = DeferredEncoding.of(encoder);
     }
 
     /** An appender that sends every event to the shipper's main destination. */
@@ -61,7 +66,12 @@ public final class ShipperAppender extends UnsynchronizedAppenderBase<ILoggingEv
         Destination[] targets = this.routing.apply(event);
         if (targets != null) {
             try {
-                this.shipper.offer(event.getTimeStamp(), this.encoder.encode(event), targets);
+                if (this.deferred != null) {
+                    this.deferred.offer(this.shipper, event, targets);
+                }
+                else {
+                    this.shipper.offer(event.getTimeStamp(), this.encoder.encode(event), targets);
+                }
             }
             finally {
                 Destination.exitAll(targets);

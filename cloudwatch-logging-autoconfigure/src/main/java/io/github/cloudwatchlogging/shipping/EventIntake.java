@@ -54,9 +54,33 @@ final class EventIntake {
                 blockNanos = Math.max(0, blockNanos - (System.nanoTime() - started)); // one block timeout in all
             }
         }
+        return enqueue((position >= 0) ? LogEvent.spooled(timestamp, message, targets, position)
+                : new LogEvent(timestamp, message, targets), position, blockNanos);
+    }
+
+    /**
+     * See {@link LogShipper#offer(long, DeferredMessage, int, Destination[])}. With a spool the message is formatted
+     * now, on the calling thread: its record must be written before the call returns, to survive a crash.
+     */
+    boolean offer(long timestamp, DeferredMessage message, int estimatedBytes, Destination[] targets) {
+        if (this.spool != null) {
+            return offer(timestamp, message.encode(), targets);
+        }
+        if (targets.length == 0) {
+            return false;
+        }
+        for (Destination target : targets) {
+            target.books().accepted(); // truncated, if it is, is counted when the worker formats it
+        }
+        int estimate = Math.max(1, Math.min(estimatedBytes, this.maxEventBytes));
+        return enqueue(new LogEvent(timestamp, message, estimate, targets), -1, this.blockNanos);
+    }
+
+    /** Queues an event its destinations counted accepted, or counts it refused with the reason. */
+    private boolean enqueue(LogEvent event, long position, long blockNanos) {
         DropReason refused;
         try {
-            refused = this.queue.offer(new LogEvent(timestamp, message, targets, position), blockNanos);
+            refused = this.queue.offer(event, blockNanos);
         }
         catch (RuntimeException | Error ex) {
             // Counted as accepted already: left so, it would never settle, and its destination never close.
@@ -68,7 +92,7 @@ final class EventIntake {
         if (position >= 0) {
             this.spool.refused(position);
         }
-        for (Destination target : targets) {
+        for (Destination target : event.targets()) {
             target.books().refused(refused);
         }
         return false;

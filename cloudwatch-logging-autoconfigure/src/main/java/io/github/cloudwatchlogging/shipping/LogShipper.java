@@ -92,6 +92,11 @@ public final class LogShipper {
         return this.mainOnly[0];
     }
 
+    /** The main destination alone, as the array {@link #offer(long, byte[], Destination[])} takes; never changed. */
+    public Destination[] mainTargets() {
+        return this.mainOnly;
+    }
+
     /** The destinations the settings name. */
     public DestinationTemplate mainTemplate() {
         return this.destinations.mainTemplate();
@@ -196,6 +201,15 @@ public final class LogShipper {
      */
     public boolean offer(long timestamp, byte[] utf8Message, Destination[] targets) {
         return this.intake.offer(timestamp, utf8Message, targets);
+    }
+
+    /**
+     * Like {@link #offer(long, byte[], Destination[])} for a message the worker formats, off the calling thread
+     * (formatted now when there is a spool). It takes {@code estimatedBytes} of the budget until it is formatted,
+     * then what it takes; an estimate too low lets the budget run over by the difference until then.
+     */
+    public boolean offer(long timestamp, DeferredMessage message, int estimatedBytes, Destination[] targets) {
+        return this.intake.offer(timestamp, message, estimatedBytes, targets);
     }
 
     /** What the spool is doing; null without one. */

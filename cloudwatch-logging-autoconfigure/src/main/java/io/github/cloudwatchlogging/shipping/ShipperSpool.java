@@ -150,7 +150,7 @@ final class ShipperSpool {
         }
         // An earlier process may have allowed larger events: cut it as this one would, the record stays whole.
         byte[] message = EventMessages.prepare(record.message(), this.maxEventBytes);
-        LogEvent event = new LogEvent(record.timestamp(), message, targets, record.position());
+        LogEvent event = LogEvent.spooled(record.timestamp(), message, targets, record.position());
         for (Destination target : targets) {
             target.books().accepted();
         }

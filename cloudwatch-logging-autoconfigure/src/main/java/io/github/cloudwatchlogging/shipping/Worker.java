@@ -194,26 +194,40 @@ final class Worker implements Runnable {
     }
 
     /**
-     * The event as it will go on the wire: bytes that are not valid UTF-8 (an encoder with another charset) would
-     * become U+FFFD, three bytes each, when the request is built, so they are made valid here, off the logging
-     * thread, before the batch is cut by its size; the budget is charged for what the message grew.
+     * The event as it will go on the wire. A deferred message is formatted here, cut to the per-event limit, and
+     * the budget trued up from its estimate to what it takes. Bytes that are not valid UTF-8 (an encoder with
+     * another charset) would become U+FFFD, three bytes each, when the request is built, so they are made valid
+     * here, off the logging thread, before the batch is cut by its size; the budget is charged for what the message
+     * grew.
      */
     private LogEvent sendable(LogEvent queued) {
-        byte[] valid = this.utf8.valid(queued.message());
-        if (valid == queued.message()) {
-            return queued;
+        LogEvent event = queued;
+        if (queued.isDeferred()) {
+            byte[] encoded = queued.deferred().encode();
+            event = queued.formatted(prepared(queued, encoded));
+            // Given back or charged: the estimate the call reserved was only that.
+            this.budget.grow(event.reservedBytes() - queued.reservedBytes());
         }
-        byte[] prepared = EventMessages.prepare(valid, this.settings.maxEventBytes());
-        if (EventMessages.isTruncated(prepared, valid)) {
-            for (Destination target : queued.targets()) {
+        byte[] valid = this.utf8.valid(event.message());
+        if (valid == event.message()) {
+            return event;
+        }
+        LogEvent made = event.withMessage(prepared(event, valid));
+        if (made.queueSize() > event.queueSize()) {
+            this.budget.grow(made.reservedBytes() - event.reservedBytes());
+        }
+        return made;
+    }
+
+    /** The message cut to the per-event limit, counted truncated in the event's destinations when it was. */
+    private byte[] prepared(LogEvent event, byte[] message) {
+        byte[] prepared = EventMessages.prepare(message, this.settings.maxEventBytes());
+        if (EventMessages.isTruncated(prepared, message)) {
+            for (Destination target : event.targets()) {
                 target.books().truncated();
             }
         }
-        LogEvent event = queued.withMessage(prepared);
-        if (event.queueSize() > queued.queueSize()) {
-            this.budget.grow(event.reservedBytes() - queued.reservedBytes());
-        }
-        return event;
+        return prepared;
     }
 
     private void cutDue(boolean all) {
