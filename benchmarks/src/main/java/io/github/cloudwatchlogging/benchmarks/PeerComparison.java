@@ -104,6 +104,7 @@ public final class PeerComparison {
                 throw new IllegalStateException(appender + " " + scenario + " reported Logback errors; its figures "
                         + "are void:\n" + String.join("\n", output));
             }
+            output.stream().filter((line) -> line.startsWith("thread cpu")).forEach(System.err::println);
             System.err.println(appender + " " + scenario + ": " + result);
             values.forEach((key, value) -> this.results.computeIfAbsent(appender, (a) -> new LinkedHashMap<>())
                 .computeIfAbsent(scenario, (s) -> new LinkedHashMap<>())

@@ -129,34 +129,35 @@ public final class PeerRun {
     }
 
     /**
-     * Bursts of 100,000 events from the given number of threads, as fast as they can call, each call timed: two
-     * warm-up bursts, then three measured, each followed by a wait until the sink has them all (or stops receiving).
+     * Bursts of 100,000 events from the given number of threads, as fast as they can call, each call timed: three
+     * warm-up bursts, then five measured, each followed by a wait until the sink has them all (or stops receiving).
+     * The wall time per event is the median burst's: one burst of a fraction of a second is at the mercy of a GC.
      */
     private String burst(int threads) throws Exception {
         int events = this.quick ? 10_000 : 100_000;
-        for (int i = 0; i < 2; i++) {
+        int measured = this.quick ? 1 : 5;
+        for (int i = 0; i < (this.quick ? 1 : 3); i++) {
             burstOnce(threads, events);
             awaitDelivered();
         }
-        long walls = 0;
-        long[][] calls = new long[3][];
+        long[][] calls = new long[measured][];
         long deliveredBefore = delivered();
         long loggedBefore = this.logged;
-        long[] wall = new long[3];
-        for (int i = 0; i < 3; i++) {
+        long[] wall = new long[measured];
+        for (int i = 0; i < measured; i++) {
             long[][] times = new long[threads][];
             wall[i] = burstOnce(threads, events, times);
             calls[i] = LoadDriver.flattenSorted(times);
             awaitDelivered();
-            walls += wall[i];
         }
+        long walls = java.util.Arrays.stream(wall).sum();
         java.util.Arrays.sort(wall);
         long[] all = LoadDriver.flattenSorted(calls);
         long delivered = delivered() - deliveredBefore;
         return String.format(Locale.ROOT,
                 "wallNsPerEvent=%d medianNs=%d p99Ns=%d logged=%d delivered=%d meanWallNsPerEvent=%d",
-                wall[1] / events, LoadDriver.percentile(all, 50), LoadDriver.percentile(all, 99),
-                this.logged - loggedBefore, delivered, walls / 3 / events);
+                wall[measured / 2] / events, LoadDriver.percentile(all, 50), LoadDriver.percentile(all, 99),
+                this.logged - loggedBefore, delivered, walls / measured / events);
     }
 
     private long burstOnce(int threads, int events) throws InterruptedException {
@@ -231,14 +232,32 @@ public final class PeerRun {
         burstOnce(4, this.quick ? 10_000 : 100_000); // warm-up, delivered before the clock starts
         awaitDelivered();
         long deliveredBefore = delivered();
+        java.util.Map<String, Long> threadsBefore = cpuByThreadKind();
         long cpuBefore = LoadDriver.processCpuNanos();
         long start = System.nanoTime();
         burstOnce(4, events);
         long delivered = awaitDelivered() - deliveredBefore;
         long elapsed = this.lastProgressNanos - start;
         long cpu = LoadDriver.processCpuNanos() - cpuBefore;
+        if (System.getenv("PEER_THREAD_CPU") != null) {
+            cpuByThreadKind().forEach((kind, nanos) -> System.out.printf(Locale.ROOT, "thread cpu %s: %d ns/event%n",
+                    kind, (nanos - threadsBefore.getOrDefault(kind, 0L)) / Math.max(1, delivered)));
+        }
         return String.format(Locale.ROOT, "eventsPerSecond=%.0f cpuNsPerEvent=%d logged=%d delivered=%d",
                 delivered / (elapsed / 1e9), cpu / Math.max(1, delivered), events, delivered);
+    }
+
+    /** CPU time of the live threads, by name with its numbers left out; JVM threads (GC, JIT) are not among them. */
+    private static java.util.Map<String, Long> cpuByThreadKind() {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo info : bean.getThreadInfo(bean.getAllThreadIds())) {
+            if (info != null) {
+                long cpu = bean.getThreadCpuTime(info.getThreadId());
+                byKind.merge(info.getThreadName().replaceAll("[0-9]+", "N"), Math.max(0, cpu), Long::sum);
+            }
+        }
+        return byKind;
     }
 
     /** When the sink's count last grew, in {@link System#nanoTime()}. */

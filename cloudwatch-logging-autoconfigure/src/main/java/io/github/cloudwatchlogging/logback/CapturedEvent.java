@@ -48,7 +48,8 @@ final class CapturedEvent implements ILoggingEvent, DeferredMessage {
 
     private final @Nullable List<KeyValuePair> keyValuePairs;
 
-    CapturedEvent(ILoggingEvent event, DeferredEncoding encoding) {
+    /** @param withMdc whether the layout may read the MDC: else none is taken, and the layout sees it empty */
+    CapturedEvent(ILoggingEvent event, DeferredEncoding encoding, boolean withMdc) {
         this.encoding = encoding;
         this.threadName = event.getThreadName();
         this.level = event.getLevel();
@@ -58,7 +59,7 @@ final class CapturedEvent implements ILoggingEvent, DeferredMessage {
         this.loggerContext = event.getLoggerContextVO();
         this.throwableProxy = event.getThrowableProxy();
         this.markers = event.getMarkerList();
-        this.mdc = mdc(event);
+        this.mdc = withMdc ? mdc(event) : Map.of();
         this.timestamp = event.getTimeStamp();
         this.nanoseconds = event.getNanoseconds();
         this.sequenceNumber = event.getSequenceNumber();

@@ -1,7 +1,9 @@
 package io.github.cloudwatchlogging.logback;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import ch.qos.logback.classic.PatternLayout;
@@ -26,22 +28,46 @@ final class DeferredEncoding {
     private static final Pattern CALLER_DATA = Pattern
         .compile("%[-.0-9]*(C|class|M|method|L|line|F|file|caller)(?![A-Za-z])");
 
+    /** Any conversion word, to find those that may read the MDC. */
+    private static final Pattern CONVERSION_WORD = Pattern.compile("%[-.0-9]*([A-Za-z]+)");
+
+    /**
+     * Logback's and Spring Boot's conversion words that never read the MDC: a pattern of these alone needs no copy
+     * of it per event (a map per event when the MDC changes per call). Any other word ({@code X}, {@code mdc}, Boot's
+     * {@code correlationId}, one of the application's) and the MDC is taken.
+     */
+    private static final Set<String> WITHOUT_MDC = Set.of("d", "date", "micros", "ms", "r", "relative", "level", "le",
+            "p", "t", "thread", "lo", "logger", "c", "m", "msg", "message", "n", "ex", "exception", "throwable", "rEx",
+            "rootException", "xEx", "xException", "xThrowable", "nopex", "nopexception", "cn", "contextName",
+            "marker", "property", "kvp", "sn", "sequenceNumber", "lsn", "replace", "prefix", "highlight", "black",
+            "red", "green", "yellow", "blue", "magenta", "cyan", "white", "gray", "boldRed", "boldGreen",
+            "boldYellow", "boldBlue", "boldMagenta", "boldCyan", "boldWhite", "clr", "wEx", "wex", "esb");
+
     /** What a stack trace is guessed to add before the worker formats it (then the budget is trued up). */
     private static final int THROWABLE_ESTIMATE = 4096;
 
     private final Function<ILoggingEvent, byte[]> format;
 
+    /** Whether the layout may read the MDC, so that each event takes it. */
+    private final boolean readsMdc;
+
     /** What the layout added to the last message it formatted: the estimate for the next. */
     private volatile int layoutBytes = 128;
 
-    private DeferredEncoding(Function<ILoggingEvent, byte[]> format) {
+    private DeferredEncoding(Function<ILoggingEvent, byte[]> format, String pattern) {
         this.format = format;
+        Matcher words = CONVERSION_WORD.matcher(pattern);
+        boolean mdc = false;
+        while (!mdc && words.find()) {
+            mdc = !WITHOUT_MDC.contains(words.group(1));
+        }
+        this.readsMdc = mdc;
     }
 
     /** For an encoder that wraps a pattern layout without caller data; null for any other. */
     static @Nullable DeferredEncoding of(Encoder<ILoggingEvent> encoder) {
         if (encoder instanceof LayoutWrappingEncoder<ILoggingEvent> wrapping && deferrable(wrapping.getLayout())) {
-            return new DeferredEncoding(encoder::encode);
+            return new DeferredEncoding(encoder::encode, ((PatternLayout) wrapping.getLayout()).getPattern());
         }
         return null;
     }
@@ -49,7 +75,7 @@ final class DeferredEncoding {
     /** For a pattern layout without caller data, its text encoded as UTF-8; null for any other. */
     static @Nullable DeferredEncoding of(Layout<ILoggingEvent> layout) {
         return deferrable(layout) ? new DeferredEncoding((event) -> layout.doLayout(event)
-            .getBytes(StandardCharsets.UTF_8)) : null;
+            .getBytes(StandardCharsets.UTF_8), ((PatternLayout) layout).getPattern()) : null;
     }
 
     private static boolean deferrable(@Nullable Layout<ILoggingEvent> layout) {
@@ -62,8 +88,13 @@ final class DeferredEncoding {
      * {@link LogShipper#offer(long, DeferredMessage, int, Destination[])}.
      */
     boolean offer(LogShipper shipper, ILoggingEvent event, Destination[] targets) {
-        CapturedEvent captured = new CapturedEvent(event, this);
+        CapturedEvent captured = new CapturedEvent(event, this, this.readsMdc);
         return shipper.offer(captured.getTimeStamp(), captured, estimate(captured), targets);
+    }
+
+    /** Whether each event takes the MDC; for tests. */
+    boolean readsMdc() {
+        return this.readsMdc;
     }
 
     /** Formats a captured event; on the worker. */

@@ -48,6 +48,8 @@ final class Worker implements Runnable {
 
     private final Utf8Check utf8;
 
+    private final BurstYield burst;
+
     private final LogEvent[] chunk = new LogEvent[256];
 
     private final long delayNanos;
@@ -80,6 +82,7 @@ final class Worker implements Runnable {
         this.batchers = new BatcherSlots(settings, budget.requestBytesEach());
         this.idleCheckNanos = Math.min(IDLE_CHECK_NANOS, Math.max(1, settings.destinationIdleTimeout().toNanos() / 2));
         this.utf8 = new Utf8Check();
+        this.burst = new BurstYield(settings);
     }
 
     @Override
@@ -112,8 +115,14 @@ final class Worker implements Runnable {
     private boolean workOnce() {
         List<CompletableFuture<Void>> flushes = takeFlushRequests();
         boolean stopping = this.budget.isClosed();
+        if (!stopping && flushes.isEmpty() && this.burst.shouldYield(this.queue.waitingEvents(),
+                this.budget.eventBytes(), this.budget.admissionBytes())) {
+            LockSupport.parkNanos(this, BurstYield.YIELD_NANOS);
+            return false;
+        }
         // Everything logged before a flush request was taken is among the events waiting now.
         long taken = drain(this.queue.waitingEvents());
+        this.burst.drained(this.queue.waitingEvents());
         cutDue(stopping || !flushes.isEmpty());
         closeIdleDestinations();
         for (CompletableFuture<Void> flush : flushes) {

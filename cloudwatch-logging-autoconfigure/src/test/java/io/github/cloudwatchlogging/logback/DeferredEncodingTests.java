@@ -43,6 +43,10 @@ class DeferredEncodingTests {
                 "%C{1} %m", "%class", "%caller{2}", "%.10C" }) {
             assertThat(DeferredEncoding.of(layout(pattern))).as(pattern).isNull();
         }
+        assertThat(DeferredEncoding.of(layout("%d %5p [%t] %logger{39} : %m%n%ex")).readsMdc()).isFalse();
+        assertThat(DeferredEncoding.of(layout("%clr(%d){faint} %clr(%5p) %esb{%X{tenant}} %m%n")).readsMdc()).isTrue();
+        assertThat(DeferredEncoding.of(layout("%mdc{tenant} %m")).readsMdc()).isTrue();
+        assertThat(DeferredEncoding.of(layout("%m %correlationId")).readsMdc()).as("a word it does not know").isTrue();
         LayoutWrappingEncoder<ILoggingEvent> wrapping = new LayoutWrappingEncoder<>();
         wrapping.setLayout(layout("%m%n"));
         assertThat(DeferredEncoding.of(wrapping)).isNotNull();
@@ -60,7 +64,9 @@ class DeferredEncodingTests {
         event.addMarker(MarkerFactory.getMarker("AUDIT"));
         event.addKeyValuePair(new KeyValuePair("attempt", 3));
         String atTheCall = layout.doLayout(event);
-        CapturedEvent captured = new CapturedEvent(event, DeferredEncoding.of(layout));
+        DeferredEncoding encoding = DeferredEncoding.of(layout);
+        assertThat(encoding.readsMdc()).isTrue();
+        CapturedEvent captured = new CapturedEvent(event, encoding, encoding.readsMdc());
         this.mdc.put("tenant", "changed");
         argument.append("-changed");
         String later = CompletableFuture
