@@ -41,7 +41,8 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
  *   <region>eu-west-1</region>
  * </appender>
  * }</pre>
- * The calling thread only formats the event and queues its bytes. Events logged by the AWS SDK, the HTTP client,
+ * The calling thread only queues the event: formatted by the shipper's worker when the layout allows it (see
+ * {@link DeferredEncoding}), else formatted to bytes first. Events logged by the AWS SDK, the HTTP client,
  * this library, or on the shipper's own threads are never shipped, so sending cannot feed back into the queue.
  * The appender owns its shipper: stopping it delivers what is queued, within the shutdown timeout. (The starter
  * feeds its own shipper through a {@link ShipperAppender}.)
