@@ -1,6 +1,7 @@
 package io.github.cloudwatchlogging.logback;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -15,12 +16,16 @@ import io.github.cloudwatchlogging.shipping.DeferredMessage;
 import io.github.cloudwatchlogging.shipping.Destination;
 import io.github.cloudwatchlogging.shipping.LogShipper;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.event.KeyValuePair;
 
 /**
- * Formats events on the shipper's worker instead of the logging thread, for the layouts that allow it: a pattern
- * that asks nothing of the caller's stack. The logging call takes a {@link CapturedEvent} (the message formatted
- * with its arguments, the thread's name, the MDC) and an estimate of the formatted size for the byte budget, which
- * the worker trues up once it has formatted the event. Any other encoder formats on the logging thread, as before.
+ * Formats events on the shipper's worker instead of the logging thread, for the layouts that allow it: a
+ * {@link PatternLayout} (that class itself) whose every conversion word is one of Logback's or Spring Boot's known
+ * to read only what the call captures, so never the caller's stack nor a custom converter's thread state. The
+ * logging call takes a {@link CapturedEvent} (the message formatted with its arguments, the thread's name, the MDC)
+ * and reserves what it holds in the byte budget, which the worker trues up once it has formatted the event. An event
+ * with an exception or key-value pairs (whose objects the capture would keep alive), and every event of any other
+ * encoder, is formatted on the logging thread, as before.
  */
 final class DeferredEncoding {
 
@@ -28,7 +33,7 @@ final class DeferredEncoding {
     private static final Pattern CALLER_DATA = Pattern
         .compile("%[-.0-9]*(C|class|M|method|L|line|F|file|caller)(?![A-Za-z])");
 
-    /** Any conversion word, to find those that may read the MDC. */
+    /** Any conversion word. */
     private static final Pattern CONVERSION_WORD = Pattern.compile("%[-.0-9]*([A-Za-z]+)");
 
     /**
@@ -43,8 +48,17 @@ final class DeferredEncoding {
             "red", "green", "yellow", "blue", "magenta", "cyan", "white", "gray", "boldRed", "boldGreen",
             "boldYellow", "boldBlue", "boldMagenta", "boldCyan", "boldWhite", "clr", "wEx", "wex", "esb");
 
-    /** What a stack trace is guessed to add before the worker formats it (then the budget is trued up). */
-    private static final int THROWABLE_ESTIMATE = 4096;
+    /** The words a deferred layout may hold: those without the MDC, and those that read only the MDC captured. */
+    private static final Set<String> DEFERRABLE = union(WITHOUT_MDC, Set.of("X", "mdc", "correlationId"));
+
+    /**
+     * What a captured event holds beyond its message's characters until formatted: the {@link CapturedEvent} (about
+     * 80 bytes) and its message's String and array headers (40). The queue's own overhead is counted apart.
+     */
+    static final int CAPTURED_BYTES = 120;
+
+    /** The most the layout's own text is guessed at, whatever one event made it. */
+    private static final int MAX_LAYOUT_BYTES = 4096;
 
     private final Function<ILoggingEvent, byte[]> format;
 
@@ -79,8 +93,32 @@ final class DeferredEncoding {
     }
 
     private static boolean deferrable(@Nullable Layout<ILoggingEvent> layout) {
-        return layout instanceof PatternLayout pattern && pattern.getPattern() != null
-                && !CALLER_DATA.matcher(pattern.getPattern()).find();
+        if (layout == null || layout.getClass() != PatternLayout.class) {
+            return false; // a subclass may format otherwise
+        }
+        String pattern = ((PatternLayout) layout).getPattern();
+        if (pattern == null || CALLER_DATA.matcher(pattern).find()) {
+            return false;
+        }
+        Matcher words = CONVERSION_WORD.matcher(pattern);
+        while (words.find()) {
+            if (!DEFERRABLE.contains(words.group(1))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Set<String> union(Set<String> first, Set<String> second) {
+        Set<String> all = new java.util.HashSet<>(first);
+        all.addAll(second);
+        return Set.copyOf(all);
+    }
+
+    /** Whether this event's capture would keep objects alive that its estimate cannot count. */
+    static boolean holdsObjects(ILoggingEvent event) {
+        List<KeyValuePair> pairs = event.getKeyValuePairs();
+        return event.getThrowableProxy() != null || (pairs != null && !pairs.isEmpty());
     }
 
     /**
@@ -88,6 +126,9 @@ final class DeferredEncoding {
      * {@link LogShipper#offer(long, DeferredMessage, int, Destination[])}.
      */
     boolean offer(LogShipper shipper, ILoggingEvent event, Destination[] targets) {
+        if (holdsObjects(event)) {
+            return shipper.offer(event.getTimeStamp(), this.format.apply(event), targets);
+        }
         CapturedEvent captured = new CapturedEvent(event, this, this.readsMdc);
         return shipper.offer(captured.getTimeStamp(), captured, estimate(captured), targets);
     }
@@ -101,15 +142,20 @@ final class DeferredEncoding {
     byte[] encode(CapturedEvent captured) {
         byte[] encoded = this.format.apply(captured);
         String message = captured.getFormattedMessage();
-        this.layoutBytes = Math.max(0, encoded.length - ((message != null) ? message.length() : 0));
+        this.layoutBytes = Math.max(0, Math.min(MAX_LAYOUT_BYTES,
+                encoded.length - ((message != null) ? message.length() : 0)));
         return encoded;
     }
 
-    /** What the event is guessed to take once formatted: its message, and what the layout last added. */
+    /**
+     * What the event takes until formatted: what it holds (its message's characters, one byte each; a message
+     * beyond Latin-1 holds two, and is counted short by the difference until formatted) or what it will take once
+     * formatted (the message and what the layout last added), the larger.
+     */
     private int estimate(CapturedEvent captured) {
         String message = captured.getFormattedMessage();
-        int estimate = this.layoutBytes + ((message != null) ? message.length() : 0);
-        return (captured.getThrowableProxy() != null) ? estimate + THROWABLE_ESTIMATE : estimate;
+        int characters = (message != null) ? message.length() : 0;
+        return characters + Math.max(CAPTURED_BYTES, this.layoutBytes);
     }
 
 }

@@ -90,7 +90,11 @@ final class Budget {
         this.requests.addAndGet(-bytes);
     }
 
-    /** Takes more bytes for events already reserved, whatever is left: a message that grew when made valid. */
+    /**
+     * Changes what events already reserved take, whatever is left: a message that grew when made valid, or a
+     * deferred one trued up from its estimate (less, at times). Never below what they still hold: the caller
+     * subtracts at most what that event reserved.
+     */
     void grow(long bytes) {
         this.word.addAndGet(bytes);
     }

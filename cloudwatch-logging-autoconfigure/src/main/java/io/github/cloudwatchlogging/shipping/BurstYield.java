@@ -4,9 +4,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Whether the worker should leave the cores to the application's threads for a moment: they are logging a burst
- * (the queue grew by {@link #BURST_EVENTS_PER_MILLI} events a millisecond or more since the worker last looked),
- * what waits takes less than half of what events may take of the budget, and the worker has not yielded for half
- * the batch delay already. On a machine of few cores, the worker formatting and cutting batches and the senders
+ * (the queue grew by {@link #BURST_EVENTS_PER_MILLI} events a millisecond or more since the worker last looked;
+ * an event for several destinations counts once for each), what waits takes less than half of what events may take
+ * of the budget, and the worker has not yielded for half the batch delay already. A run of yields that reached half
+ * the delay ends with one round of work, after which a burst still under way may be yielded to again, as long: the
+ * worker's work is put off by at most half the batch delay at a time, and never while what waits takes half the
+ * budget. On a machine of few cores, the worker formatting and cutting batches and the senders
  * sending them while a burst is still being logged slow every logging call down (issue 15: a burst from one thread
  * ran at a third of a peer's speed); their work waits for the burst to end instead, within half the batch delay and
  * half the memory. Flushes and stops never wait. Only the worker thread uses it.

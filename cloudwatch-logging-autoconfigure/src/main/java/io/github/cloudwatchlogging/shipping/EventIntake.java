@@ -63,11 +63,11 @@ final class EventIntake {
      * now, on the calling thread: its record must be written before the call returns, to survive a crash.
      */
     boolean offer(long timestamp, DeferredMessage message, int estimatedBytes, Destination[] targets) {
-        if (this.spool != null) {
-            return offer(timestamp, message.encode(), targets);
-        }
         if (targets.length == 0) {
             return false;
+        }
+        if (this.spool != null) {
+            return offer(timestamp, message.encode(), targets);
         }
         for (Destination target : targets) {
             target.books().accepted(); // truncated, if it is, is counted when the worker formats it

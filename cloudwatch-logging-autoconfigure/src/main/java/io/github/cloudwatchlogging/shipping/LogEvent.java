@@ -7,7 +7,7 @@ package io.github.cloudwatchlogging.shipping;
  * same object in a batch of each. Four fields, 32 bytes: a backlog holds one per event; an event in the spool is a
  * {@link Spooled}, which adds where its record is.
  */
-public class LogEvent {
+public sealed class LogEvent permits LogEvent.Spooled {
 
     /** What PutLogEvents counts for every event on top of its message bytes. */
     public static final int PUT_OVERHEAD_BYTES = 26;
@@ -131,7 +131,7 @@ public class LogEvent {
     }
 
     /** An event the spool holds too: it settles its record there when it settles. */
-    private static final class Spooled extends LogEvent {
+    static final class Spooled extends LogEvent {
 
         private final long spoolPosition;
 

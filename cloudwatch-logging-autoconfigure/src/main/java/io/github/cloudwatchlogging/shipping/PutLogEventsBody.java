@@ -102,9 +102,6 @@ final class PutLogEventsBody {
      * and this runs for every byte that is sent.
      */
     private void appendEscaped(byte[] utf8) {
-        ensure(utf8.length * 6); // six bytes for each, at worst (a control character)
-        byte[] out = this.buffer;
-        int at = this.length;
         int i = 0;
         int end = utf8.length;
         while (i < end) {
@@ -115,20 +112,21 @@ final class PutLogEventsBody {
             while (i < end && !toEscape(utf8[i])) {
                 i++;
             }
-            System.arraycopy(utf8, run, out, at, i - run);
-            at += i - run;
+            // Room for the run and one escape: the buffer grows with what is written, never by a guess.
+            ensure(i - run + 6);
+            System.arraycopy(utf8, run, this.buffer, this.length, i - run);
+            this.length += i - run;
             if (i < end) {
                 byte b = utf8[i++];
                 if (b == '"' || b == '\\') {
-                    out[at++] = '\\';
-                    out[at++] = b;
+                    this.buffer[this.length++] = '\\';
+                    this.buffer[this.length++] = b;
                 }
                 else {
-                    at = control(out, at, b);
+                    this.length = control(this.buffer, this.length, b);
                 }
             }
         }
-        this.length = at;
     }
 
     /** A quote, a backslash or a control character; a byte of a multi-byte character goes as it is. */

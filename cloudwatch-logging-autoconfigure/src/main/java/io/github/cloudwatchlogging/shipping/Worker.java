@@ -203,29 +203,26 @@ final class Worker implements Runnable {
     }
 
     /**
-     * The event as it will go on the wire. A deferred message is formatted here, cut to the per-event limit, and
-     * the budget trued up from its estimate to what it takes. Bytes that are not valid UTF-8 (an encoder with
-     * another charset) would become U+FFFD, three bytes each, when the request is built, so they are made valid
-     * here, off the logging thread, before the batch is cut by its size; the budget is charged for what the message
-     * grew.
+     * The event as it will go on the wire. A deferred message is formatted here. Bytes that are not valid UTF-8 (an
+     * encoder with another charset) would become U+FFFD, three bytes each, when the request is built, so they are
+     * made valid here, off the logging thread, before the batch is cut by its size. The budget is trued up last, in
+     * one step, so that whatever throws before leaves the event charged as it was queued (and settled so): from a
+     * deferred event's estimate to what it takes, or for what a repaired message grew.
      */
     private LogEvent sendable(LogEvent queued) {
-        LogEvent event = queued;
-        if (queued.isDeferred()) {
-            byte[] encoded = queued.deferred().encode();
-            event = queued.formatted(prepared(queued, encoded));
-            // Given back or charged: the estimate the call reserved was only that.
-            this.budget.grow(event.reservedBytes() - queued.reservedBytes());
+        boolean deferred = queued.isDeferred();
+        byte[] message = deferred ? queued.deferred().encode() : queued.message();
+        byte[] valid = this.utf8.valid(message);
+        if (!deferred && valid == message) {
+            return queued;
         }
-        byte[] valid = this.utf8.valid(event.message());
-        if (valid == event.message()) {
-            return event;
+        byte[] prepared = prepared(queued, valid);
+        LogEvent event = deferred ? queued.formatted(prepared) : queued.withMessage(prepared);
+        long difference = event.reservedBytes() - queued.reservedBytes();
+        if (deferred || difference > 0) {
+            this.budget.grow(difference);
         }
-        LogEvent made = event.withMessage(prepared(event, valid));
-        if (made.queueSize() > event.queueSize()) {
-            this.budget.grow(made.reservedBytes() - event.reservedBytes());
-        }
-        return made;
+        return event;
     }
 
     /** The message cut to the per-event limit, counted truncated in the event's destinations when it was. */

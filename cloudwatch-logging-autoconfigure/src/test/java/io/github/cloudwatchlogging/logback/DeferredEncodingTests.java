@@ -40,9 +40,16 @@ class DeferredEncodingTests {
             assertThat(DeferredEncoding.of(layout(pattern))).as(pattern).isNotNull();
         }
         for (String pattern : new String[] { "%m %L", "%-5line %m", "%M %m", "%method", "%F:%L", "%file",
-                "%C{1} %m", "%class", "%caller{2}", "%.10C" }) {
-            assertThat(DeferredEncoding.of(layout(pattern))).as(pattern).isNull();
+                "%C{1} %m", "%class", "%caller{2}", "%.10C", "%traceId %m", "%m %applicationName" }) {
+            assertThat(DeferredEncoding.of(layout(pattern))).as("caller data, or a word it does not know: " + pattern)
+                .isNull();
         }
+        PatternLayout subclass = new PatternLayout() {
+        };
+        subclass.setContext(this.context);
+        subclass.setPattern("%m%n");
+        subclass.start();
+        assertThat(DeferredEncoding.of(subclass)).as("a subclass may format otherwise").isNull();
         assertThat(DeferredEncoding.of(layout("%d %5p [%t] %logger{39} : %m%n%ex")).readsMdc()).isFalse();
         assertThat(DeferredEncoding.of(layout("%clr(%d){faint} %clr(%5p) %esb{%X{tenant}} %m%n")).readsMdc()).isTrue();
         assertThat(DeferredEncoding.of(layout("%mdc{tenant} %m")).readsMdc()).isTrue();
@@ -76,6 +83,19 @@ class DeferredEncodingTests {
         assertThat(later).isEqualTo(atTheCall)
             .contains("acme", "order o-42 failed", "AUDIT", "attempt=\"3\"", "IllegalStateException: boom",
                     "[" + Thread.currentThread().getName() + "]");
+    }
+
+    @Test
+    void anEventWithAnExceptionOrKeyValuePairsIsFormattedAtTheCall() {
+        Logger logger = this.context.getLogger("com.example.Orders");
+        LoggingEvent plain = new LoggingEvent(Logger.class.getName(), logger, Level.INFO, "plain", null, null);
+        LoggingEvent failed = new LoggingEvent(Logger.class.getName(), logger, Level.ERROR, "failed",
+                new IllegalStateException("its frames and causes stay alive while it waits"), null);
+        LoggingEvent pairs = new LoggingEvent(Logger.class.getName(), logger, Level.INFO, "pairs", null, null);
+        pairs.addKeyValuePair(new KeyValuePair("order", new StringBuilder("mutable")));
+        assertThat(DeferredEncoding.holdsObjects(plain)).isFalse();
+        assertThat(DeferredEncoding.holdsObjects(failed)).isTrue();
+        assertThat(DeferredEncoding.holdsObjects(pairs)).isTrue();
     }
 
     private PatternLayout layout(String pattern) {

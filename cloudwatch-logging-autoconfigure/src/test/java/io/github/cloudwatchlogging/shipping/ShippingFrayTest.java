@@ -226,6 +226,49 @@ class ShippingFrayTest {
         assertEquals(0, shipper.statistics().queuedBytes(), "budget given back, requests included");
     }
 
+    /**
+     * Messages the worker formats (issue 15), with estimates too low and too high, in a budget so small that
+     * DROP_OLDEST evicts: whatever the order of the logging calls, the evictions and the worker's true-ups, each
+     * event is sent once or counted dropped, the books balance, and the budget comes back whole.
+     */
+    @FrayTest(iterations = 200)
+    void deferredMessagesTruedUpWhileEvictedAreSentOnceOrCountedAndTheBudgetComesBackWhole() throws Exception {
+        List<String> sent = new CopyOnWriteArrayList<>();
+        LogShipper shipper = new LogShipper(settings().maxBatchEvents(2)
+            .maxBatchBytes(1024)
+            .maxEventBytes(256)
+            .queueCapacityBytes(800)
+            .overflowPolicy(OverflowPolicy.DROP_OLDEST)
+            .build(), ShipperDiagnostics.NONE);
+        shipper.start(recording(sent));
+        Destination[] main = shipper.mainTargets();
+        Thread first = new Thread(() -> {
+            shipper.offer(T0, deferred("a1" + "x".repeat(150)), 1, main);
+            shipper.offer(T0 + 1, deferred("a2"), 200, main);
+        });
+        Thread second = new Thread(() -> {
+            shipper.offer(T0 + 2, deferred("b1"), 100, main);
+            shipper.offer(T0 + 3, "b2");
+        });
+        first.start();
+        second.start();
+        first.join();
+        second.join();
+        shipper.flush(Duration.ofSeconds(30));
+        StopReport report = shipper.stop();
+        ShipperStatistics statistics = shipper.statistics();
+        assertEquals(sent.size(), sent.stream().distinct().count(), "sent twice: " + sent);
+        assertEquals(4, statistics.sent() + statistics.droppedTotal(), "sent or counted: " + statistics);
+        assertEquals(sent.size(), statistics.sent(), statistics.toString());
+        assertEquals(0, report.undelivered());
+        assertEquals(0, statistics.unaccounted(), statistics.toString());
+        assertEquals(0, statistics.queuedBytes(), "budget given back: " + statistics);
+    }
+
+    private static DeferredMessage deferred(String text) {
+        return () -> text.getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Finding 8: a stop that gave up with a call under way closes the client once, when that call ends. */
     @FrayTest(iterations = 200)
     void aStopThatGaveUpClosesTheClientOnceWhenTheLastCallEnds() throws Exception {
