@@ -2,9 +2,9 @@
 # Runs the benchmarks: JMH (burst throughput and bytes allocated per call, side by side with Logback's
 # AsyncAppender), the load driver (fixed-rate latency, retained heap, end to end, start-up), then ours beside
 # the peers (pjer's and kdgregory's appenders, each in its own JVM against one loopback sink).
-#   benchmarks/run.sh           the full run (about 30 minutes on 2 cores)
-#   benchmarks/run.sh --peers   only ours beside the peers (about 14 minutes)
-#   benchmarks/run.sh --quick   seconds: proves everything still runs (CI); its figures mean little
+#   benchmarks/run.sh           the full run (about 35 minutes on 2 cores)
+#   benchmarks/run.sh --peers   only ours beside the peers (about 18 minutes)
+#   benchmarks/run.sh --quick   a few minutes: proves everything still runs (CI); its figures mean little
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QUICK=false
