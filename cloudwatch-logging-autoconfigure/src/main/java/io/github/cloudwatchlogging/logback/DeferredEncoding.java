@@ -70,12 +70,7 @@ final class DeferredEncoding {
 
     private DeferredEncoding(Function<ILoggingEvent, byte[]> format, String pattern) {
         this.format = format;
-        Matcher words = CONVERSION_WORD.matcher(pattern);
-        boolean mdc = false;
-        while (!mdc && words.find()) {
-            mdc = !WITHOUT_MDC.contains(words.group(1));
-        }
-        this.readsMdc = mdc;
+        this.readsMdc = !onlyWordsOf(pattern, WITHOUT_MDC);
     }
 
     /** For an encoder that wraps a pattern layout without caller data; null for any other. */
@@ -100,9 +95,14 @@ final class DeferredEncoding {
         if (pattern == null || CALLER_DATA.matcher(pattern).find()) {
             return false;
         }
-        Matcher words = CONVERSION_WORD.matcher(pattern);
-        while (words.find()) {
-            if (!DEFERRABLE.contains(words.group(1))) {
+        return onlyWordsOf(pattern, DEFERRABLE);
+    }
+
+    /** Whether every conversion word of the pattern is one of {@code words}. */
+    private static boolean onlyWordsOf(String pattern, Set<String> words) {
+        Matcher found = CONVERSION_WORD.matcher(pattern);
+        while (found.find()) {
+            if (!words.contains(found.group(1))) {
                 return false;
             }
         }

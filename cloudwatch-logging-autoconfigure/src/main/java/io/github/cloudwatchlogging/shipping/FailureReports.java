@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /** Counts a failed call in its destination's books and says so, rate-limited, through the diagnostics. */
 final class FailureReports implements Senders.FailureReporter {
 
@@ -34,6 +36,17 @@ final class FailureReports implements Senders.FailureReporter {
         }
         else {
             this.diagnostics.warn(key, text + "; retrying", null);
+        }
+    }
+
+    /** What a stop could not deliver, and what it left in the spool (at {@code spoolDirectory}, when there is one). */
+    static void afterStop(ShipperDiagnostics target, List<Destination> destinations, StopReport report, String reason,
+            java.nio.file.@Nullable Path spoolDirectory) {
+        if (report.undelivered() > 0) {
+            undelivered(target, destinations, report.undelivered(), reason);
+        }
+        if (report.leftInSpool() > 0 && spoolDirectory != null) {
+            leftInSpool(target, report.leftInSpool(), reason, spoolDirectory);
         }
     }
 

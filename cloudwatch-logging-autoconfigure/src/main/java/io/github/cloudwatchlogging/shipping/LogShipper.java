@@ -291,19 +291,13 @@ public final class LogShipper {
             if (this.spool != null) {
                 this.spool.stop();
             }
-            long undelivered = this.destinations.dropped(DropReason.SHUTDOWN_TIMEOUT);
-            long leftInSpool = this.destinations.dropped(DropReason.LEFT_IN_SPOOL);
             this.state = ShipperState.STOPPED;
-            this.stopReport = new StopReport(undelivered, leftInSpool, statistics());
-            String reason = (pool == null) ? "it was never started"
-                    : "the shutdown timeout of " + this.settings.shutdownTimeout() + " ran out";
-            if (undelivered > 0) {
-                FailureReports.undelivered(this.diagnostics.target(), this.destinations.all(), undelivered, reason);
-            }
-            if (leftInSpool > 0 && this.spool != null) {
-                FailureReports.leftInSpool(this.diagnostics.target(), leftInSpool, reason,
-                        this.spool.spool().directory());
-            }
+            this.stopReport = new StopReport(this.destinations.dropped(DropReason.SHUTDOWN_TIMEOUT),
+                    this.destinations.dropped(DropReason.LEFT_IN_SPOOL), statistics());
+            FailureReports.afterStop(this.diagnostics.target(), this.destinations.all(), this.stopReport,
+                    (pool == null) ? "it was never started"
+                            : "the shutdown timeout of " + this.settings.shutdownTimeout() + " ran out",
+                    (this.spool != null) ? this.spool.spool().directory() : null);
             return this.stopReport;
         }
     }
