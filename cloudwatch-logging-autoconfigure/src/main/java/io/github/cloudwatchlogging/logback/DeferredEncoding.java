@@ -44,7 +44,7 @@ final class DeferredEncoding {
     private static final Set<String> WITHOUT_MDC = Set.of("d", "date", "micros", "ms", "r", "relative", "level", "le",
             "p", "t", "thread", "lo", "logger", "c", "m", "msg", "message", "n", "ex", "exception", "throwable", "rEx",
             "rootException", "xEx", "xException", "xThrowable", "nopex", "nopexception", "cn", "contextName",
-            "marker", "property", "kvp", "sn", "sequenceNumber", "lsn", "replace", "prefix", "highlight", "black",
+            "marker", "property", "kvp", "sn", "sequenceNumber", "replace", "prefix", "highlight", "black",
             "red", "green", "yellow", "blue", "magenta", "cyan", "white", "gray", "boldRed", "boldGreen",
             "boldYellow", "boldBlue", "boldMagenta", "boldCyan", "boldWhite", "clr", "wEx", "wex", "esb");
 
@@ -75,7 +75,10 @@ final class DeferredEncoding {
 
     /** For an encoder that wraps a pattern layout without caller data; null for any other. */
     static @Nullable DeferredEncoding of(Encoder<ILoggingEvent> encoder) {
-        if (encoder instanceof LayoutWrappingEncoder<ILoggingEvent> wrapping && deferrable(wrapping.getLayout())) {
+        // The class itself: a subclass may encode otherwise.
+        if (encoder.getClass() == LayoutWrappingEncoder.class
+                && deferrable(((LayoutWrappingEncoder<ILoggingEvent>) encoder).getLayout())) {
+            LayoutWrappingEncoder<ILoggingEvent> wrapping = (LayoutWrappingEncoder<ILoggingEvent>) encoder;
             return new DeferredEncoding(encoder::encode, ((PatternLayout) wrapping.getLayout()).getPattern());
         }
         return null;

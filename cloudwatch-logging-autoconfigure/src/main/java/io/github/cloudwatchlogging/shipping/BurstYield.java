@@ -41,6 +41,9 @@ final class BurstYield {
      * @param admissionBytes what events may take of it
      */
     boolean shouldYield(long waiting, long eventBytes, long admissionBytes) {
+        if (this.longestNanos < YIELD_NANOS) {
+            return false; // a batch delay under 2 ms leaves no room to yield within half of it
+        }
         long now = System.nanoTime();
         long elapsedMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(now - this.lastLookedNanos));
         boolean bursting = waiting - this.lastWaiting >= BURST_EVENTS_PER_MILLI * elapsedMillis;

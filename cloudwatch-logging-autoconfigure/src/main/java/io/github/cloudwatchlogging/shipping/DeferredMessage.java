@@ -9,7 +9,10 @@ package io.github.cloudwatchlogging.shipping;
 @FunctionalInterface
 public interface DeferredMessage {
 
-    /** The message as UTF-8; called once, on the worker. Whatever it throws counts the event as failed. */
+    /**
+     * The message as UTF-8; called once: on the worker, where whatever it throws counts the event as failed, or on
+     * the calling thread when the shipper formats at the call (a spool; more than the per-event limit).
+     */
     byte[] encode();
 
 }

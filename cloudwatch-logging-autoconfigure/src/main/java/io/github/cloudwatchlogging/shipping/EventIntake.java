@@ -59,21 +59,21 @@ final class EventIntake {
     }
 
     /**
-     * See {@link LogShipper#offer(long, DeferredMessage, int, Destination[])}. With a spool the message is formatted
-     * now, on the calling thread: its record must be written before the call returns, to survive a crash.
+     * See {@link LogShipper#offer(long, DeferredMessage, int, Destination[])}. Formatted now, on the calling thread,
+     * with a spool (its record must be written before the call returns, to survive a crash) and when it holds more
+     * than the per-event limit (formatted, it is cut to the limit; held, it would take more than it is charged).
      */
     boolean offer(long timestamp, DeferredMessage message, int estimatedBytes, Destination[] targets) {
         if (targets.length == 0) {
             return false;
         }
-        if (this.spool != null) {
+        if (this.spool != null || estimatedBytes > this.maxEventBytes) {
             return offer(timestamp, message.encode(), targets);
         }
         for (Destination target : targets) {
             target.books().accepted(); // truncated, if it is, is counted when the worker formats it
         }
-        int estimate = Math.max(1, Math.min(estimatedBytes, this.maxEventBytes));
-        return enqueue(new LogEvent(timestamp, message, estimate, targets), -1, this.blockNanos);
+        return enqueue(new LogEvent(timestamp, message, Math.max(1, estimatedBytes), targets), -1, this.blockNanos);
     }
 
     /** Queues an event its destinations counted accepted, or counts it refused with the reason. */

@@ -222,6 +222,9 @@ final class Worker implements Runnable {
         if (deferred || difference > 0) {
             this.budget.grow(difference);
         }
+        if (difference < 0) {
+            this.queue.signalSpace(); // an estimate given back is room a blocked call may take
+        }
         return event;
     }
 

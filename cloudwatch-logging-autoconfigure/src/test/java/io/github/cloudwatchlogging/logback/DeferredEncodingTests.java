@@ -40,7 +40,7 @@ class DeferredEncodingTests {
             assertThat(DeferredEncoding.of(layout(pattern))).as(pattern).isNotNull();
         }
         for (String pattern : new String[] { "%m %L", "%-5line %m", "%M %m", "%method", "%F:%L", "%file",
-                "%C{1} %m", "%class", "%caller{2}", "%.10C", "%traceId %m", "%m %applicationName" }) {
+                "%C{1} %m", "%class", "%caller{2}", "%.10C", "%traceId %m", "%m %applicationName", "%lsn %m" }) {
             assertThat(DeferredEncoding.of(layout(pattern))).as("caller data, or a word it does not know: " + pattern)
                 .isNull();
         }
@@ -58,6 +58,10 @@ class DeferredEncodingTests {
         wrapping.setLayout(layout("%m%n"));
         assertThat(DeferredEncoding.of(wrapping)).isNotNull();
         assertThat(DeferredEncoding.of(new EchoEncoder<>())).as("an encoder that is not a pattern's").isNull();
+        LayoutWrappingEncoder<ILoggingEvent> encoderSubclass = new LayoutWrappingEncoder<>() {
+        };
+        encoderSubclass.setLayout(layout("%m%n"));
+        assertThat(DeferredEncoding.of(encoderSubclass)).as("a subclass may encode otherwise").isNull();
     }
 
     @Test

@@ -30,6 +30,12 @@ class BurstYieldTests {
     }
 
     @Test
+    void aBatchDelayTooShortToYieldWithinHalfOfItIsNeverYieldedTo() {
+        BurstYield yield = new BurstYield(Shippers.settings(Duration.ofMillis(1)).build());
+        assertThat(yield.shouldYield(50_000, 0, ADMISSION)).isFalse();
+    }
+
+    @Test
     void neverYieldsForLongerThanHalfTheBatchDelayInARow() throws Exception {
         BurstYield yield = new BurstYield(Shippers.settings(Duration.ofMillis(20)).build());
         long waiting = 0;

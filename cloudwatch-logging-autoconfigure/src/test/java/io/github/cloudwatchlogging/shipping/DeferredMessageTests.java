@@ -105,6 +105,22 @@ class DeferredMessageTests {
         assertThat(shipper.statistics().sent()).isEqualTo(1);
     }
 
+    @Test
+    void aMessageHoldingMoreThanTheLimitIsFormattedAtTheCallAndCut() {
+        LogShipper shipper = this.shippers.create(Shippers.settings(Duration.ofMillis(1)).maxEventBytes(300));
+        shipper.start(RecordingSender.acceptingAll());
+        Thread caller = Thread.currentThread();
+        List<Thread> formattedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        assertThat(shipper.offer(NOW, () -> {
+            formattedOn.add(Thread.currentThread());
+            return "h".repeat(20_000).getBytes(StandardCharsets.UTF_8);
+        }, 20_000, shipper.mainTargets())).isTrue();
+        assertThat(formattedOn).containsExactly(caller);
+        assertThat(shipper.flush(Duration.ofSeconds(10)).completed()).isTrue();
+        assertThat(shipper.statistics().truncated()).isEqualTo(1);
+        assertThat(shipper.statistics().sent()).isEqualTo(1);
+    }
+
     private static DeferredMessage deferred(String text) {
         return () -> text.getBytes(StandardCharsets.UTF_8);
     }
